@@ -47,6 +47,8 @@ export interface SessionClaims {
   /** Keys of tags that are transitive (pass to sessions made from this one). */
   transitiveTagKeys: string[];
   sourceIdentity?: string;
+  /** The session policy passed as AssumeRole's `Policy` (minified JSON), if any. */
+  sessionPolicy?: string;
 }
 
 export interface RoleRecord {

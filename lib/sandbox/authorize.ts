@@ -1,0 +1,251 @@
+/**
+ * IAM policy evaluation for the sandbox, done by `@cloud-copilot/iam-simulate` (AGPL-3.0): we
+ * gather the policies and fill the request context the way AWS fills it; the library decides.
+ * Nothing here re-implements IAM's evaluation logic.
+ *
+ * Parsed policy documents are cached (bounded, keyed by their text), because AssumeRole is the
+ * hot path of a long ping-pong run and the same two trust policies are read a million times.
+ */
+import { type RequestAnalysis, runSimulation } from "@cloud-copilot/iam-simulate";
+import type { Caller, StsStateReader } from "./contracts";
+
+/** A request context: condition key -> value(s), keys spelled as AWS spells them. */
+export type RequestContext = Record<string, string | string[]>;
+
+export interface PolicyEvaluation {
+  /** The ARN that made the request: a user ARN or an assumed-role (session) ARN. */
+  principalArn: string;
+  /** e.g. `sts:AssumeRole`. */
+  action: string;
+  resourceArn: string;
+  resourceAccount: string;
+  /** The principal's identity policies, as JSON texts. */
+  identityPolicies: string[];
+  /** The session policy of a role session, as JSON text. */
+  sessionPolicy?: string;
+  /** The resource's policy (for a role: its trust policy), as JSON text. */
+  resourcePolicy?: string;
+  context: RequestContext;
+}
+
+export interface Decision {
+  allowed: boolean;
+  /** The library's verdict, or `Invalid` when a policy or the request could not be evaluated. */
+  result: "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied" | "Invalid";
+  /**
+   * The resource policy allows the principal by its own ARN (or its role's ARN for a session),
+   * not merely through its account. A role assuming itself needs this.
+   */
+  namedInResourcePolicy: boolean;
+  /** Why an `Invalid` evaluation failed, for the server log. */
+  detail?: string;
+}
+
+const POLICY_CACHE_LIMIT = 2000;
+/** Parsed policy documents by JSON text; a parse failure is cached as `undefined`. */
+const parsedPolicies = new Map<string, unknown>();
+
+/**
+ * Parses a policy document, from the cache when it was seen recently. Returns `undefined` for
+ * text that is not JSON. Callers must not mutate the result (it is shared).
+ */
+export function parsePolicy(text: string): unknown {
+  if (parsedPolicies.has(text)) {
+    const cached = parsedPolicies.get(text);
+    // Re-insert so the Map's insertion order doubles as least-recently-used order.
+    parsedPolicies.delete(text);
+    parsedPolicies.set(text, cached);
+    return cached;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Not JSON: IAM refuses such documents when they are written; a stored one that fails here
+    // is evaluated as "no policy", which denies. Remembered as undefined, not re-parsed.
+    parsed = undefined;
+  }
+  parsedPolicies.set(text, parsed);
+  if (parsedPolicies.size > POLICY_CACHE_LIMIT) {
+    const oldest = parsedPolicies.keys().next().value;
+    if (oldest !== undefined) parsedPolicies.delete(oldest);
+  }
+  return parsed;
+}
+
+/** How many parsed policies the cache holds (for tests of its bound). */
+export function policyCacheSize(): number {
+  return parsedPolicies.size;
+}
+
+type StatementAnalysis = NonNullable<
+  RequestAnalysis["resourceAnalysis"]
+>["allowStatements"][number];
+const NAMED_MATCHES = new Set<StatementAnalysis["principalMatch"]>([
+  "Match",
+  "SessionRoleMatch",
+  "SessionUserMatch",
+]);
+
+function invalid(detail: string): Decision {
+  return { allowed: false, result: "Invalid", namedInResourcePolicy: false, detail };
+}
+
+/**
+ * Evaluates one request against the given policies, as IAM would: explicit deny wins; in the
+ * same account a trust policy naming the principal suffices alone, one naming only the
+ * account needs an identity Allow as well; across accounts both sides must allow.
+ */
+export async function evaluatePolicies(request: PolicyEvaluation): Promise<Decision> {
+  const identityPolicies = [];
+  for (const [index, text] of request.identityPolicies.entries()) {
+    const policy = parsePolicy(text);
+    if (policy === undefined) return invalid(`identity policy ${index + 1} is not JSON`);
+    identityPolicies.push({ name: `identity-${index + 1}`, policy });
+  }
+  const resourcePolicy =
+    request.resourcePolicy === undefined ? undefined : parsePolicy(request.resourcePolicy);
+  if (request.resourcePolicy !== undefined && resourcePolicy === undefined) {
+    return invalid("resource policy is not JSON");
+  }
+  const sessionPolicy =
+    request.sessionPolicy === undefined ? undefined : parsePolicy(request.sessionPolicy);
+
+  const response = await runSimulation(
+    {
+      request: {
+        principal: request.principalArn,
+        action: request.action,
+        resource: { resource: request.resourceArn, accountId: request.resourceAccount },
+        contextVariables: request.context,
+      },
+      identityPolicies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy,
+      sessionPolicy,
+    },
+    { simulationMode: "Strict" },
+  );
+  if (response.resultType === "error") return invalid(response.errors.message);
+  const analysis =
+    response.resultType === "single" ? response.result.analysis : response.results[0]?.analysis;
+  const namedInResourcePolicy = (analysis?.resourceAnalysis?.allowStatements ?? []).some(
+    (statement) => NAMED_MATCHES.has(statement.principalMatch),
+  );
+  return {
+    allowed: response.overallResult === "Allowed",
+    result: response.overallResult,
+    namedInResourcePolicy,
+  };
+}
+
+/**
+ * Principal tags as AWS puts them in `aws:PrincipalTag/*`: a user's IAM tags; for a session,
+ * the role's IAM tags overridden (ignoring case) by the session's tags.
+ */
+export function principalTagsOf(state: StsStateReader, caller: Caller): Record<string, string> {
+  if (caller.kind === "user") return state.getUserTags(caller.userName);
+  const tags: Record<string, string> = {};
+  const sessionKeys = new Set(Object.keys(caller.session.tags).map((key) => key.toLowerCase()));
+  for (const tag of currentRoleOf(state, caller)?.tags ?? []) {
+    if (!sessionKeys.has(tag.Key.toLowerCase())) tags[tag.Key] = tag.Value;
+  }
+  return { ...tags, ...caller.session.tags };
+}
+
+/** The role a session belongs to, if it still exists (a role re-created under the same name is
+ * another role: its id differs, and the old sessions get none of its permissions). */
+function currentRoleOf(state: StsStateReader, caller: Extract<Caller, { kind: "assumed-role" }>) {
+  const role = state.getRoleByName(caller.session.roleName);
+  return role?.roleId === caller.session.roleId ? role : undefined;
+}
+
+/** The caller's identity policies: a user's; for a session, its role's inline policies. */
+export function identityPoliciesOf(state: StsStateReader, caller: Caller): string[] {
+  if (caller.kind === "user") return state.getUserPolicies(caller.userName);
+  const role = currentRoleOf(state, caller);
+  return role ? state.getRolePolicies(role.roleName) : [];
+}
+
+/**
+ * The global condition keys AWS puts in every request from this caller: who it is, its tags,
+ * its source identity, and the time.
+ */
+export function principalContext(
+  state: StsStateReader,
+  caller: Caller,
+  now: number,
+): RequestContext {
+  const context: RequestContext = {
+    "aws:PrincipalAccount": caller.accountId,
+    "aws:CurrentTime": new Date(now).toISOString(),
+    "aws:EpochTime": String(Math.floor(now / 1000)),
+    // The sandbox listens on plain HTTP on loopback.
+    "aws:SecureTransport": "false",
+  };
+  if (caller.kind === "user") {
+    context["aws:PrincipalArn"] = caller.arn;
+    context["aws:PrincipalType"] = "User";
+    context["aws:userid"] = caller.userId;
+    context["aws:username"] = caller.userName;
+  } else {
+    const { session } = caller;
+    context["aws:PrincipalArn"] = session.roleArn;
+    context["aws:PrincipalType"] = "AssumedRole";
+    context["aws:userid"] = `${session.roleId}:${session.sessionName}`;
+    context["aws:TokenIssueTime"] = new Date(session.issuedAt).toISOString();
+    if (session.sourceIdentity !== undefined) {
+      context["aws:SourceIdentity"] = session.sourceIdentity;
+    }
+  }
+  for (const [key, value] of Object.entries(principalTagsOf(state, caller))) {
+    context[`aws:PrincipalTag/${key}`] = value;
+  }
+  return context;
+}
+
+export interface IsAllowedOptions {
+  /** Sandbox clock, epoch ms. */
+  now: number;
+  /** The resource's own policy, when it has one (a role's trust policy for STS actions). */
+  resourcePolicy?: string;
+  /** Defaults to the caller's account. */
+  resourceAccount?: string;
+  /** Request-specific keys (e.g. `aws:RequestTag/*`), added to the caller's global keys. */
+  context?: RequestContext;
+}
+
+/**
+ * Whether `caller` may perform `action` on `resourceArn`, with the caller's identity policies
+ * (and session policy), the resource policy if given, and the context keys AWS would fill.
+ * For the IAM actions of role sessions as much as for STS.
+ *
+ * @example
+ * const decision = await isAllowed(state, caller, "iam:CreateRole", roleArn, { now });
+ * if (!decision.allowed) throw new AccessDenied(notAuthorizedMessage(caller.arn, ...));
+ */
+export async function isAllowed(
+  state: StsStateReader,
+  caller: Caller,
+  action: string,
+  resourceArn: string,
+  options: IsAllowedOptions,
+): Promise<Decision> {
+  return evaluatePolicies({
+    principalArn: caller.arn,
+    action,
+    resourceArn,
+    resourceAccount: options.resourceAccount ?? caller.accountId,
+    identityPolicies: identityPoliciesOf(state, caller),
+    sessionPolicy: caller.kind === "assumed-role" ? caller.session.sessionPolicy : undefined,
+    resourcePolicy: options.resourcePolicy,
+    context: { ...principalContext(state, caller, options.now), ...options.context },
+  });
+}
+
+/** AWS's text for a denial: "User: <arn> is not authorized to perform: <action> on resource:
+ * <arn>". Also used for a role that does not exist, as AWS does. */
+export function notAuthorizedMessage(callerArn: string, action: string, resourceArn: string) {
+  return `User: ${callerArn} is not authorized to perform: ${action} on resource: ${resourceArn}`;
+}
