@@ -41,6 +41,11 @@ export class MalformedPolicyDocument extends sender("MalformedPolicyDocument", 4
 export class PackedPolicyTooLarge extends sender("PackedPolicyTooLarge", 400) {}
 export class RegionDisabled extends sender("RegionDisabledException", 403) {}
 export class Throttling extends sender("Throttling", 400) {}
+export class RequestExpired extends sender("RequestExpired", 400) {}
+export class InvalidInput extends sender("InvalidInput", 400) {}
+export class MissingAction extends sender("MissingAction", 400) {}
+/** Not an AWS Query error code as such: AWS's front door answers an oversized body with 413. */
+export class RequestEntityTooLarge extends sender("RequestEntityTooLarge", 413) {}
 
 export class ServiceFailure extends SandboxError {
   constructor(message = "Service failure.") {

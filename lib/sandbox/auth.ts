@@ -1,0 +1,305 @@
+/**
+ * SigV4 verification. The signature is recomputed with the SDK's own signer
+ * (`@smithy/signature-v4`) from the request's own credential scope (date, region, service)
+ * and exactly the headers the client says it signed, then compared in constant time.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { Caller, SessionClaims } from "./contracts";
+import {
+  ExpiredToken,
+  IncompleteSignature,
+  InvalidClientTokenId,
+  MissingAuthenticationToken,
+  SignatureDoesNotMatch,
+} from "./errors";
+import type { SandboxState } from "./state";
+
+/** How far a request's X-Amz-Date may be from the sandbox clock, as AWS allows. */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+
+const MESSAGES = {
+  invalidToken: "The security token included in the request is invalid.",
+  expiredToken: "The security token included in the request is expired",
+  mismatch:
+    "The request signature we calculated does not match the signature you provided. Check " +
+    "your AWS Secret Access Key and signing method. Consult the service documentation for " +
+    "details.",
+  missing: "Request is missing Authentication Token",
+} as const;
+
+/** The STS layer's session token functions (lib/sandbox/session-token.ts), injected. */
+export interface SessionCodec {
+  openSessionToken(masterKey: Buffer, accessKeyId: string, sessionToken: string): SessionClaims;
+  deriveSessionSecret(masterKey: Buffer, accessKeyId: string): string;
+}
+
+export interface SignedRequest {
+  method: string;
+  /** The URL path without the query, e.g. `/`. */
+  path: string;
+  /** The raw query string without `?`. */
+  rawQuery: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface Authenticated {
+  caller: Caller;
+  /** From the credential scope: the region and service the client signed for. */
+  region: string;
+  service: string;
+}
+
+interface AuthorizationHeader {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+/** Reads the service a request was signed for without verifying anything (for routing). */
+export function signedService(headers: IncomingHttpHeaders): string | undefined {
+  const header = headers.authorization;
+  if (typeof header !== "string") return undefined;
+  return /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(header)?.[1];
+}
+
+function parseAuthorization(header: string): AuthorizationHeader {
+  const [algorithm, ...rest] = header.trim().split(/\s+/);
+  if (algorithm !== "AWS4-HMAC-SHA256") {
+    throw new IncompleteSignature(
+      `Unsupported AWS 'algorithm': '${algorithm ?? ""}'; only AWS4-HMAC-SHA256 is supported.`,
+    );
+  }
+  const fields = new Map<string, string>();
+  for (const part of rest.join("").split(",")) {
+    const eq = part.indexOf("=");
+    if (eq > 0) fields.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  const missing = ["Credential", "SignedHeaders", "Signature"].filter((f) => !fields.has(f));
+  if (missing.length > 0) {
+    throw new IncompleteSignature(
+      missing.map((f) => `Authorization header requires '${f}' parameter.`).join(" "),
+    );
+  }
+  const scope = (fields.get("Credential") ?? "").split("/");
+  const [accessKeyId, date, region, service, terminator] = scope;
+  if (scope.length !== 5 || !accessKeyId || !date || !region || !service) {
+    throw new IncompleteSignature(
+      "Credential must have exactly 5 slash-delimited elements, e.g. " +
+        "keyid/date/region/service/term.",
+    );
+  }
+  if (terminator !== "aws4_request") {
+    throw new SignatureDoesNotMatch(
+      `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`,
+    );
+  }
+  return {
+    accessKeyId,
+    date,
+    region,
+    service,
+    signedHeaders: (fields.get("SignedHeaders") ?? "").split(";").filter(Boolean),
+    signature: fields.get("Signature") ?? "",
+  };
+}
+
+/** `20260102T030405Z` -> epoch ms, or undefined when not in ISO 8601 basic format. */
+function parseAmzDate(text: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
+  return Date.UTC(y as number, (mo as number) - 1, d, h, mi, s);
+}
+
+function amzDate(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+}
+
+/** Percent-decodes a query string for canonicalization ('+' stays '+', as SigV4 expects). */
+function parseSigningQuery(raw: string): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = Object.create(null);
+  for (const pair of raw.split("&")) {
+    if (!pair) continue;
+    const eq = pair.indexOf("=");
+    const decode = (t: string) => {
+      try {
+        return decodeURIComponent(t);
+      } catch {
+        // An undecodable escape cannot have come from a conforming signer; keeping it raw
+        // makes the recomputed signature differ, which is the right answer.
+        return t;
+      }
+    };
+    const key = decode(eq === -1 ? pair : pair.slice(0, eq));
+    const value = eq === -1 ? "" : decode(pair.slice(eq + 1));
+    const prior = query[key];
+    query[key] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [prior]), value];
+  }
+  return query;
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(",") : value;
+}
+
+function sameSignature(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+async function recomputeSignature(
+  request: SignedRequest,
+  auth: AuthorizationHeader,
+  secretAccessKey: string,
+  signingDate: Date,
+): Promise<string> {
+  const headers: Record<string, string> = {};
+  for (const name of auth.signedHeaders) {
+    const value = headerValue(request.headers, name);
+    if (value === undefined) throw new SignatureDoesNotMatch(MESSAGES.mismatch);
+    headers[name] = value;
+  }
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey },
+    region: auth.region,
+    service: auth.service,
+    sha256: Sha256,
+    // Verification must not add headers the client did not sign.
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: request.method,
+      protocol: "http:",
+      hostname: headers.host ?? "",
+      path: request.path,
+      query: parseSigningQuery(request.rawQuery),
+      headers,
+      body: request.body,
+    }),
+    {
+      signingDate,
+      signingRegion: auth.region,
+      signingService: auth.service,
+      signableHeaders: new Set(auth.signedHeaders),
+    },
+  );
+  const authorization = String(signed.headers.authorization ?? "");
+  return authorization.slice(authorization.indexOf("Signature=") + "Signature=".length);
+}
+
+function checkPayloadHash(request: SignedRequest): void {
+  const claimed = headerValue(request.headers, "x-amz-content-sha256");
+  if (claimed === undefined) return;
+  const actual = createHash("sha256").update(request.body).digest("hex");
+  // A signed but false payload hash would make the signature cover a body never sent.
+  if (claimed !== actual) throw new SignatureDoesNotMatch(MESSAGES.mismatch);
+}
+
+function checkSkew(signedAt: number, clock: number): void {
+  if (signedAt < clock - MAX_CLOCK_SKEW_MS) {
+    throw new SignatureDoesNotMatch(
+      `Signature expired: ${amzDate(signedAt)} is now earlier than ` +
+        `${amzDate(clock - MAX_CLOCK_SKEW_MS)} (${amzDate(clock)} - 15 min.)`,
+    );
+  }
+  if (signedAt > clock + MAX_CLOCK_SKEW_MS) {
+    throw new SignatureDoesNotMatch(
+      `Signature not yet current: ${amzDate(signedAt)} is still later than ` +
+        `${amzDate(clock + MAX_CLOCK_SKEW_MS)} (${amzDate(clock)} + 15 min.)`,
+    );
+  }
+}
+
+interface KeyMaterial {
+  secretAccessKey: string;
+  toCaller(): Caller;
+  expiresAt?: number;
+}
+
+function resolveKey(
+  request: SignedRequest,
+  accessKeyId: string,
+  state: SandboxState,
+  codec: SessionCodec,
+): KeyMaterial {
+  if (accessKeyId.startsWith("ASIA")) {
+    const token = headerValue(request.headers, "x-amz-security-token");
+    if (!token) throw new InvalidClientTokenId(MESSAGES.invalidToken);
+    const claims = codec.openSessionToken(state.masterKey, accessKeyId, token);
+    return {
+      secretAccessKey: codec.deriveSessionSecret(state.masterKey, accessKeyId),
+      expiresAt: claims.expiresAt,
+      toCaller: () => ({
+        kind: "assumed-role",
+        accountId: claims.accountId,
+        arn: `arn:aws:sts::${claims.accountId}:assumed-role/${claims.roleName}/${claims.sessionName}`,
+        session: claims,
+        accessKeyId,
+      }),
+    };
+  }
+  const key = state.getAccessKey(accessKeyId);
+  const user = key && key.status === "Active" ? state.getUserByName(key.userName) : undefined;
+  if (!key || !user) throw new InvalidClientTokenId(MESSAGES.invalidToken);
+  return {
+    secretAccessKey: key.secretAccessKey,
+    toCaller: () => ({
+      kind: "user",
+      accountId: user.accountId,
+      arn: user.arn,
+      userName: user.userName,
+      userId: user.userId,
+      accessKeyId,
+    }),
+  };
+}
+
+/**
+ * Verifies a request's SigV4 Authorization header against the sandbox's keys and clock.
+ * Throws AWS's error: `MissingAuthenticationToken`, `IncompleteSignature`,
+ * `InvalidClientTokenId` (unknown key), `SignatureDoesNotMatch` (bad signature or clock skew
+ * beyond 15 minutes), `ExpiredToken` (a role session past its expiry).
+ */
+export async function authenticate(
+  request: SignedRequest,
+  state: SandboxState,
+  codec: SessionCodec,
+  clock: number,
+): Promise<Authenticated> {
+  const header = headerValue(request.headers, "authorization");
+  if (!header) throw new MissingAuthenticationToken(MESSAGES.missing);
+  const auth = parseAuthorization(header);
+  const dateHeader = headerValue(request.headers, "x-amz-date");
+  const signedAt = dateHeader === undefined ? undefined : parseAmzDate(dateHeader);
+  if (signedAt === undefined) {
+    throw new IncompleteSignature(
+      "Authorization header requires existence of a valid 'X-Amz-Date' header " +
+        "in ISO 8601 basic format (YYYYMMDD'T'HHMMSS'Z').",
+    );
+  }
+  const key = resolveKey(request, auth.accessKeyId, state, codec);
+  checkPayloadHash(request);
+  const expected = await recomputeSignature(request, auth, key.secretAccessKey, new Date(signedAt));
+  if (!sameSignature(expected, auth.signature)) {
+    throw new SignatureDoesNotMatch(MESSAGES.mismatch);
+  }
+  checkSkew(signedAt, clock);
+  if (key.expiresAt !== undefined && key.expiresAt <= clock) {
+    throw new ExpiredToken(MESSAGES.expiredToken);
+  }
+  return { caller: key.toCaller(), region: auth.region, service: auth.service };
+}
