@@ -1,0 +1,50 @@
+"use client";
+
+import { useCallback, useState } from "react";
+import { ChainForm } from "./chain-form";
+import { ProvisionForm } from "./provision-form";
+import { RunViewBody } from "./run-view";
+import { RunsList } from "./runs-list";
+import { useRunStream } from "./use-run-stream";
+
+export interface DashboardProps {
+  /** The chain run to show first: `?run=` or the newest chain run. */
+  initialChainRunId: string | null;
+  initialProvisionRunId: string | null;
+  managedRoles: number | null;
+}
+
+/** The dashboard: roles and chain forms on the left, the chain run live on the right. */
+export function Dashboard(props: DashboardProps) {
+  const { initialChainRunId, initialProvisionRunId, managedRoles } = props;
+  const [chainRunId, setChainRunId] = useState(initialChainRunId);
+  const run = useRunStream(chainRunId);
+
+  const onStarted = useCallback((runId: string) => {
+    setChainRunId(runId);
+    // Keeps the run in view across a reload; Next's router picks up native history calls.
+    window.history.replaceState(null, "", `/?run=${encodeURIComponent(runId)}`);
+  }, []);
+
+  return (
+    <div className="grid">
+      <div>
+        <ProvisionForm managedRoles={managedRoles} initialRunId={initialProvisionRunId} />
+        <ChainForm liveRunId={run.status === "running" ? chainRunId : null} onStarted={onStarted} />
+        <RunsList />
+      </div>
+      <div>
+        {chainRunId ? (
+          <RunViewBody runId={chainRunId} state={run} linkToPage />
+        ) : (
+          <section className="panel">
+            <h2>No chain yet</h2>
+            <p className="muted">
+              Provision roles, then start a chain: every hop appears here as it happens.
+            </p>
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}

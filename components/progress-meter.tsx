@@ -1,0 +1,42 @@
+import type { RunError, RunStatus } from "@/lib/runs/types";
+
+export interface ProgressMeterProps {
+  label: string;
+  done: number;
+  total: number;
+  /** What is counted, e.g. "roles ready". */
+  unit: string;
+  status: RunStatus | null;
+  error: RunError | null;
+}
+
+/** A progress bar with its counts in words, and the run's end state. */
+export function ProgressMeter({ label, done, total, unit, status, error }: ProgressMeterProps) {
+  const percent = total > 0 ? Math.min(100, (done / total) * 100) : 0;
+  const words = `${done} of ${total} ${unit}`;
+  return (
+    <div className="progress">
+      <div
+        className="progress-track"
+        role="progressbar"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+        aria-valuetext={words}
+      >
+        <div className="progress-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <div className="progress-label">
+        {words}
+        {status ? ` · ${status}` : ""}
+      </div>
+      {error && (
+        <p className="form-error" role="alert">
+          {error.code}: {error.message}
+          {error.hint ? ` ${error.hint}` : ""}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,115 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { type FormEvent, useEffect, useRef, useState, useTransition } from "react";
+import type { ActionResult } from "@/app/actions";
+import { provisionRoles, teardownRoles } from "@/app/actions";
+import { Field, type FieldError, FormError } from "./field";
+import { ProgressMeter } from "./progress-meter";
+import { isFinished, useRunStream } from "./use-run-stream";
+
+const LABELS = ["Number of roles", "Role path", "Role name prefix"];
+
+export interface ProvisionFormProps {
+  /** Managed roles on the target under the default path and prefix, when known. */
+  managedRoles: number | null;
+  /** A provisioning or teardown run to show, e.g. after a reload. */
+  initialRunId?: string | null;
+}
+
+/** Provision N managed roles, or tear them down, with a progress bar fed by the run's events. */
+export function ProvisionForm({ managedRoles, initialRunId = null }: ProvisionFormProps) {
+  const router = useRouter();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [error, setError] = useState<FieldError | null>(null);
+  const [runId, setRunId] = useState<string | null>(initialRunId);
+  const [pending, startTransition] = useTransition();
+  const run = useRunStream(runId);
+  const working = pending || run.status === "running";
+  const kind = run.summary?.kind === "teardown" ? "teardown" : "provision";
+
+  // The managed role count in the header of this form comes from the server: refresh it.
+  useEffect(() => {
+    if (isFinished(run.status)) router.refresh();
+  }, [run.status, router]);
+
+  const submit = (action: (form: FormData) => Promise<ActionResult>) => {
+    const form = formRef.current;
+    if (!form) return;
+    const data = new FormData(form);
+    setError(null);
+    startTransition(async () => {
+      const result = await action(data);
+      if ("error" in result) setError(result.error);
+      else setRunId(result.runId);
+    });
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    submit(provisionRoles);
+  };
+
+  const done = run.progress?.done ?? 0;
+  const total =
+    run.progress?.total ??
+    (typeof run.summary?.params.count === "number" ? run.summary.params.count : 0);
+
+  return (
+    <section className="panel" aria-labelledby="provision-title">
+      <h2 id="provision-title">Roles</h2>
+      <p className="muted" data-testid="managed-roles">
+        Managed roles on the target: {managedRoles ?? "unknown"}
+      </p>
+      <form ref={formRef} onSubmit={onSubmit} noValidate>
+        <Field
+          label="Number of roles"
+          id="provision-count"
+          name="count"
+          defaultValue="101"
+          inputMode="numeric"
+          error={error}
+          help="1 to 1,000. A linear chain of N hops needs N+1 roles."
+        />
+        <Field
+          label="Role path"
+          id="provision-path"
+          name="path"
+          defaultValue="/rolechain/"
+          error={error}
+        />
+        <Field
+          label="Role name prefix"
+          id="provision-prefix"
+          name="prefix"
+          defaultValue="rolechain-"
+          error={error}
+        />
+        <FormError error={error} labels={LABELS} />
+        <div className="row">
+          <button type="submit" disabled={working}>
+            Provision roles
+          </button>
+          <button
+            type="button"
+            className="danger"
+            disabled={working}
+            onClick={() => submit(teardownRoles)}
+          >
+            Tear down roles
+          </button>
+        </div>
+      </form>
+      {runId && (
+        <ProgressMeter
+          label={kind === "teardown" ? "Tear down progress" : "Provision progress"}
+          done={done}
+          total={total}
+          unit={kind === "teardown" ? "roles deleted" : "roles ready"}
+          status={run.status}
+          error={run.error}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,210 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { emptyGraph, GraphFolder } from "@/lib/graph/fold";
+import type { GraphModel } from "@/lib/graph/types";
+import type {
+  HopRecord,
+  ProgressData,
+  RunError,
+  RunEvent,
+  RunStatus,
+  RunSummary,
+  StatusData,
+} from "@/lib/runs/types";
+import { fetchJson, toHopPage } from "./fetch-json";
+
+/** Hops kept in the browser for figures and the live tail of the hop log; never the whole run. */
+export const RECENT_HOPS = 500;
+const NOTICES_KEPT = 6;
+const EVENT_TYPES = ["hop", "progress", "status"] as const;
+
+/** A retry or notice progress event, with its sequence number as a stable key. */
+export type Notice = ProgressData & { seq: number };
+
+export interface RunLiveState {
+  summary: RunSummary | null;
+  status: RunStatus | null;
+  graph: GraphModel;
+  /** Newest last; at most RECENT_HOPS. */
+  recent: HopRecord[];
+  /** Retry and notice progress events, newest last. */
+  notices: Notice[];
+  /** Latest provision or teardown progress. */
+  progress: ProgressData | null;
+  error: RunError | null;
+  /** Why the run could not be loaded or followed, for a person. */
+  loadError: string | null;
+}
+
+const initialState = (): RunLiveState => ({
+  summary: null,
+  status: null,
+  graph: emptyGraph(),
+  recent: [],
+  notices: [],
+  progress: null,
+  error: null,
+  loadError: null,
+});
+
+export function isFinished(status: RunStatus | null): boolean {
+  return status !== null && status !== "running";
+}
+
+/**
+ * Follows one run: loads its summary and server-folded graph, seeds the recent hops, then (while
+ * it runs) follows `/api/runs/:id/events` after the graph's `lastSeq`. Events are folded into
+ * mutable state outside React and published at most once per animation frame.
+ */
+export function useRunStream(runId: string | null): RunLiveState {
+  const [state, setState] = useState<RunLiveState>(initialState);
+
+  useEffect(() => {
+    setState(initialState());
+    if (!runId) return;
+
+    let disposed = false;
+    let source: EventSource | null = null;
+    let frame = 0;
+    let folder = new GraphFolder();
+    const live = initialState();
+
+    const publish = () => {
+      frame = 0;
+      if (disposed) return;
+      setState({
+        ...live,
+        graph: folder.snapshot(),
+        recent: live.recent.slice(-RECENT_HOPS),
+        notices: [...live.notices],
+      });
+    };
+    const schedule = () => {
+      if (frame === 0 && !disposed) frame = requestAnimationFrame(publish);
+    };
+
+    const refreshSummary = async () => {
+      try {
+        live.summary = await fetchJson<RunSummary>(`/api/runs/${runId}`);
+        live.status = live.summary.status;
+        live.error = live.summary.error;
+        schedule();
+      } catch (error) {
+        live.loadError = messageOf(error);
+        schedule();
+      }
+    };
+
+    const onEvent = (message: MessageEvent<string>) => {
+      const event = toRunEvent(runId, message);
+      if (!event || event.seq <= folder.lastSeq) return;
+      folder.apply(event);
+      if (event.type === "hop") pushBounded(live.recent, event.data, RECENT_HOPS);
+      else if (event.type === "progress") applyProgress(live, event.data, event.seq);
+      else applyStatus(live, event.data);
+      if (event.type === "status" && isFinished(event.data.status)) {
+        // The server ends the stream after the final status; without this EventSource would
+        // reconnect forever.
+        source?.close();
+        void refreshSummary();
+      }
+      schedule();
+    };
+
+    const follow = (afterSeq: number) => {
+      source = new EventSource(`/api/runs/${runId}/events?lastEventId=${afterSeq}`);
+      for (const type of EVENT_TYPES) source.addEventListener(type, onEvent as EventListener);
+      source.onerror = () => {
+        // CONNECTING means the browser retries by itself with Last-Event-ID; CLOSED is final.
+        if (source?.readyState === EventSource.CLOSED && !isFinished(live.status)) {
+          live.loadError = "The event stream closed; reload the page to follow the run again.";
+          schedule();
+          return;
+        }
+        // A run that ended between our first look and the stream: stop reconnecting.
+        void refreshSummary().then(() => {
+          if (isFinished(live.status)) source?.close();
+        });
+      };
+    };
+
+    const start = async () => {
+      try {
+        const [summary, graph] = await Promise.all([
+          fetchJson<RunSummary>(`/api/runs/${runId}`),
+          fetchJson<GraphModel>(`/api/runs/${runId}/graph`),
+        ]);
+        if (disposed) return;
+        live.summary = summary;
+        live.status = summary.status;
+        live.error = summary.error;
+        folder = new GraphFolder(graph);
+        if (graph.lastHop >= 0) {
+          const after = Math.max(-1, graph.lastHop - RECENT_HOPS);
+          const page = await fetchJson<unknown>(
+            `/api/runs/${runId}/hops?after=${after}&limit=${RECENT_HOPS}`,
+          );
+          if (disposed) return;
+          live.recent = toHopPage<HopRecord>(page).slice(-RECENT_HOPS);
+        }
+        schedule();
+        if (summary.status === "running") follow(graph.lastSeq);
+      } catch (error) {
+        live.loadError = messageOf(error);
+        schedule();
+      }
+    };
+    void start();
+
+    return () => {
+      disposed = true;
+      source?.close();
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [runId]);
+
+  return state;
+}
+
+/** The stream's `data` is one JSON object: the event's data, or the whole event. */
+function toRunEvent(runId: string, message: MessageEvent<string>): RunEvent | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message.data);
+  } catch {
+    return null;
+  }
+  const whole = parsed as Partial<RunEvent> | null;
+  if (whole && typeof whole.seq === "number" && whole.type && "data" in whole) {
+    return whole as RunEvent;
+  }
+  const seq = Number(message.lastEventId);
+  const type = message.type as RunEvent["type"];
+  if (!Number.isSafeInteger(seq)) return null;
+  return { seq, runId, type, data: parsed } as RunEvent;
+}
+
+function applyProgress(live: RunLiveState, data: ProgressData, seq: number): void {
+  if (data.phase === "retry" || data.phase === "notice") {
+    pushBounded(live.notices, { ...data, seq }, NOTICES_KEPT);
+  } else {
+    live.progress = data;
+  }
+}
+
+function applyStatus(live: RunLiveState, data: StatusData): void {
+  live.status = data.status;
+  if (data.error !== undefined) live.error = data.error;
+  if (live.summary) live.summary = { ...live.summary, status: data.status };
+}
+
+/** Appends, trimming in batches so a fast stream does not shift the array on every event. */
+function pushBounded<T>(list: T[], item: T, limit: number): void {
+  list.push(item);
+  if (list.length >= limit * 2) list.splice(0, list.length - limit);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
