@@ -28,7 +28,7 @@ export function ChainOptions({ error }: { error: FieldError | null }) {
         label="DurationSeconds"
         id="chain-duration"
         name="durationSeconds"
-        defaultValue="3600"
+        placeholder="3600 (STS default)"
         inputMode="numeric"
         error={error}
         help="900 to 3600 for chained hops (AWS caps role chaining at one hour)."
