@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import { buildProfileGraph } from "./build-profile-graph";
 
 const ARN = "arn:aws:iam::111122223333:role";
+/** A role profile section sourced from `source`. */
+const role = (name: string, source: string) =>
+  `[profile ${name}]\nrole_arn = ${ARN}/${name}\nsource_profile = ${source}\n`;
 const KEYS =
   "aws_access_key_id = AKIAEXAMPLEBASE00001\naws_secret_access_key = made-up-secret-2\n" +
   "aws_session_token = made-up-token\n";
@@ -44,7 +47,7 @@ describe("buildProfileGraph", () => {
   });
 
   it("finds a loop that only the profile with keys at its head would hit", () => {
-    const config = `[profile a]\nrole_arn = ${ARN}/a\nsource_profile = b\n${KEYS}[profile b]\nrole_arn = ${ARN}/b\nsource_profile = a\n`;
+    const config = `${role("a", "b")}${KEYS}${role("b", "a")}`;
     expect(buildProfileGraph({ config }).loops).toEqual([["a", "b", "a"]]);
   });
 
@@ -70,7 +73,10 @@ describe("buildProfileGraph", () => {
   });
 
   it("shows what each profile holds, with the key id masked and no secret anywhere", () => {
-    const config = `[profile r]\nrole_arn = ${ARN}/r\nsource_profile = base\nregion = eu-west-1\nexternal_id = x1\n[profile sso]\nsso_start_url = https://corp.awsapps.com/start\n`;
+    const config = [
+      `${role("r", "base")}region = eu-west-1\nexternal_id = x1`,
+      "[profile sso]\nsso_start_url = https://corp.awsapps.com/start\n",
+    ].join("\n");
     const graph = buildProfileGraph({ config, credentials: `[base]\n${KEYS}` });
     expect(graph.nodes).toEqual([
       {

@@ -55,7 +55,9 @@ export function checkStaticKeys(profile: AwsProfile): ProfileError | undefined {
     code: "PartialCredentials",
     profile: profile.name,
     keys: missing,
-    message: `Profile "${profile.name}" has only part of its static keys: ${missing.join(", ")} is missing.`,
+    message:
+      `Profile "${profile.name}" has only part of its static keys: ` +
+      `${missing.join(", ")} is missing.`,
     hint: `Add ${missing.join(" and ")} to [${profile.name}] in the credentials file.`,
   };
 }
@@ -147,7 +149,9 @@ export function missingSource(profile: AwsProfile): ProfileError {
     code: "MissingCredentialSource",
     profile: profile.name,
     keys: [SOURCE_PROFILE, CREDENTIAL_SOURCE],
-    message: `Profile "${profile.name}" has a role_arn but neither source_profile nor credential_source.`,
+    message:
+      `Profile "${profile.name}" has a role_arn but neither source_profile nor ` +
+      "credential_source.",
     hint: "Add source_profile = <a profile with credentials> or credential_source = Environment.",
   };
 }

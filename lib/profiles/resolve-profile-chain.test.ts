@@ -4,6 +4,9 @@ import { resolveProfileChain } from "./resolve-profile-chain";
 import type { AwsFileTexts, ProfileChainResult } from "./types";
 
 const ARN = "arn:aws:iam::111122223333:role";
+/** A role profile section sourced from `source`. */
+const role = (name: string, source: string) =>
+  `[profile ${name}]\nrole_arn = ${ARN}/${name}\nsource_profile = ${source}\n`;
 
 function planOf(result: ProfileChainResult) {
   if (!result.ok)
@@ -70,7 +73,7 @@ describe("resolveProfileChain: the shared cases", () => {
     expect(error).toMatchObject({ code: "ProfileLoop", profile: "dev", loop: ["dev", "dev"] });
   });
 
-  it("C03: credential_source with source_profile is an error naming the profile and both keys", () => {
+  it("C03: credential_source with source_profile names the profile and both keys", () => {
     const config = [
       "[profile both]",
       `role_arn = ${ARN}/target`,
@@ -151,14 +154,14 @@ describe("resolveProfileChain follows the aws CLI's rules", () => {
   });
 
   it("uses the role of the profile asked for even when it holds static keys itself", () => {
-    const config = `[profile a]\nrole_arn = ${ARN}/a\nsource_profile = b\n${keys("1")}\n[profile b]\n${keys("2")}`;
+    const config = `${role("a", "b")}${keys("1")}\n[profile b]\n${keys("2")}`;
     const plan = planOf(resolveProfileChain({ config }, "a"));
     expect(plan.base.profile).toBe("b");
     expect(plan.hops.map((hop) => hop.profile)).toEqual(["a"]);
   });
 
-  it("calls it a loop when the chain comes back to a profile with keys that is not its own source", () => {
-    const config = `[profile a]\nrole_arn = ${ARN}/a\nsource_profile = b\n${keys("1")}\n[profile b]\nrole_arn = ${ARN}/b\nsource_profile = a\n`;
+  it("calls it a loop when the chain returns to a profile with keys not sourcing itself", () => {
+    const config = `${role("a", "b")}${keys("1")}\n${role("b", "a")}`;
     expect(errorOf(resolveProfileChain({ config }, "a")).loop).toEqual(["a", "b", "a"]);
     const fromB = planOf(resolveProfileChain({ config }, "b"));
     expect([fromB.base.profile, fromB.hops.map((hop) => hop.profile)]).toEqual(["a", ["b"]]);
@@ -202,9 +205,9 @@ describe("resolveProfileChain follows the aws CLI's rules", () => {
   });
 
   it("uses the server's environment for credential_source = Environment", () => {
-    const config = `[profile e]\nrole_arn = ${ARN}/e\ncredential_source = Environment\nregion = eu-west-2\n`;
+    const config = `[profile e]\nrole_arn = ${ARN}/e\ncredential_source = Environment\nregion = x-1`;
     const plan = planOf(resolveProfileChain({ config }, "e"));
-    expect(plan.base).toEqual({ kind: "environment", profile: "e", region: "eu-west-2" });
+    expect(plan.base).toEqual({ kind: "environment", profile: "e", region: "x-1" });
     expect(plan.hops).toHaveLength(1);
     const none = resolveProfileChain({ config }, "e", { environmentHasCredentials: false });
     expect(errorOf(none).code).toBe("NoCredentials");
@@ -235,7 +238,7 @@ describe("resolveProfileChain follows the aws CLI's rules", () => {
     ],
     [
       "an SSO root",
-      `[profile a]\nrole_arn = ${ARN}/a\nsource_profile = b\n[profile b]\nsso_session = corp\nsso_account_id = 1\n`,
+      `${role("a", "b")}[profile b]\nsso_session = corp\nsso_account_id = 1\n`,
       "a",
       "SsoLoginRequired",
       "b",
@@ -277,14 +280,14 @@ describe("resolveProfileChain follows the aws CLI's rules", () => {
     ],
     [
       "half a key pair",
-      `[profile a]\nrole_arn = ${ARN}/a\nsource_profile = b\n[profile b]\naws_access_key_id = AKIAEXAMPLE000000001\n`,
+      `${role("a", "b")}[profile b]\naws_access_key_id = AKIAEXAMPLE000000001\n`,
       "a",
       "PartialCredentials",
       "b",
     ],
     [
       "a profile asking for MFA",
-      `[profile a]\nrole_arn = ${ARN}/a\nmfa_serial = arn:aws:iam::1:mfa/me\ncredential_source = Environment\n`,
+      `[profile a]\nrole_arn = ${ARN}/a\nmfa_serial = arn:mfa\ncredential_source = Environment`,
       "a",
       "MfaNotSupported",
       "a",
@@ -323,7 +326,7 @@ describe("resolveProfileChain follows the aws CLI's rules", () => {
   it.each(["__proto__", "constructor", "toString"])(
     "resolves a chain through a profile named %s",
     (name) => {
-      const config = `[profile top]\nrole_arn = ${ARN}/top\nsource_profile = ${name}\n[profile ${name}]\nrole_arn = ${ARN}/x\nsource_profile = base\n[profile base]\n${keys("1")}`;
+      const config = `${role("top", name)}${role(name, "base")}[profile base]\n${keys("1")}`;
       const plan = planOf(resolveProfileChain({ config }, "top"));
       expect(plan.hops.map((hop) => hop.profile)).toEqual([name, "top"]);
       expect(errorOf(resolveProfileChain({ config }, "hasOwnProperty")).code).toBe(
