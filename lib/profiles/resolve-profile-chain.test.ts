@@ -205,7 +205,12 @@ describe("resolveProfileChain follows the aws CLI's rules", () => {
   });
 
   it("uses the server's environment for credential_source = Environment", () => {
-    const config = `[profile e]\nrole_arn = ${ARN}/e\ncredential_source = Environment\nregion = x-1`;
+    const config = [
+      "[profile e]",
+      `role_arn = ${ARN}/e`,
+      "credential_source = Environment",
+      "region = x-1",
+    ].join("\n");
     const plan = planOf(resolveProfileChain({ config }, "e"));
     expect(plan.base).toEqual({ kind: "environment", profile: "e", region: "x-1" });
     expect(plan.hops).toHaveLength(1);
