@@ -198,6 +198,9 @@ export function createRequestHandler(deps: HandlerDeps) {
     const known = Object.hasOwn(IAM_ACTIONS, action) || Object.hasOwn(deps.stsActions, action);
     countInto(deps.stats.byAction, known ? action : "(unknown)", Number.POSITIVE_INFINITY);
     res.writeHead(status, {
+      // The sandbox clock, so an SDK that corrects its clock skew from this header (as the
+      // AWS SDKs do after a "Signature expired") converges on the sandbox's time.
+      date: new Date(deps.clock()).toUTCString(),
       "content-type": "text/xml",
       "content-length": Buffer.byteLength(body),
       "x-amzn-requestid": requestId,

@@ -97,3 +97,65 @@ export async function sdkError(fn: () => Promise<unknown>): Promise<{
   }
   throw new Error("expected the call to fail, and it succeeded");
 }
+
+export interface RawRequest {
+  /** The form body (POST) or, with method GET, the query string. */
+  form: string;
+  method?: "GET" | "POST";
+  service?: "iam" | "sts";
+  region?: string;
+  credentials?: Credentials;
+  /** Signs as of this time (epoch ms); defaults to now. */
+  signedAt?: number;
+  /** Replaces the body after signing, to send something other than what was signed. */
+  tamperedBody?: string;
+  /** Skips signing entirely. */
+  unsigned?: boolean;
+}
+
+/** Sends a hand-made Query request, signed by the SDK's signer unless told otherwise. */
+export async function rawRequest(
+  sandbox: Sandbox,
+  request: RawRequest,
+): Promise<{ status: number; body: string; headers: Headers }> {
+  const { SignatureV4 } = await import("@smithy/signature-v4");
+  const { Sha256 } = await import("@aws-crypto/sha256-js");
+  const { HttpRequest } = await import("@smithy/protocol-http");
+  const url = new URL(sandbox.url);
+  const method = request.method ?? "POST";
+  const query = method === "GET" ? Object.fromEntries(new URLSearchParams(request.form)) : {};
+  let headers: Record<string, string> = {
+    host: url.host,
+    "content-type": "application/x-www-form-urlencoded; charset=utf-8",
+  };
+  if (!request.unsigned) {
+    const signer = new SignatureV4({
+      credentials: request.credentials ?? sandbox.baseUser,
+      region: request.region ?? "us-east-1",
+      service: request.service ?? "iam",
+      sha256: Sha256,
+    });
+    const signed = await signer.sign(
+      new HttpRequest({
+        method,
+        protocol: "http:",
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: "/",
+        query,
+        headers,
+        ...(method === "POST" ? { body: request.form } : {}),
+      }),
+      { signingDate: new Date(request.signedAt ?? Date.now()) },
+    );
+    headers = signed.headers;
+  }
+  const target = method === "GET" ? `${sandbox.url}/?${request.form}` : `${sandbox.url}/`;
+  const { host: _host, ...sendable } = headers;
+  const response = await fetch(target, {
+    method,
+    headers: sendable,
+    ...(method === "POST" ? { body: request.tamperedBody ?? request.form } : {}),
+  });
+  return { status: response.status, body: await response.text(), headers: response.headers };
+}

@@ -14,14 +14,13 @@ export const NAMESPACES: Record<Service, string> = {
 /** XML 1.0 cannot carry most control characters even escaped; they are dropped. */
 const INVALID_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/** Escapes text content (the sandbox writes no attribute values from input). */
 export function escapeXml(text: string): string {
   return text
     .replace(INVALID_XML_CHARS, "")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;")
     .replace(/\r/g, "&#13;");
 }
 
