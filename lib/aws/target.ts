@@ -104,17 +104,13 @@ export async function describeTarget(): Promise<TargetDescription> {
 
 async function startTarget(config: TargetConfig): Promise<Target> {
   if (config.kind === "sandbox") {
-    // Loaded only for this target: `endpoint` and `aws` never start an emulator.
-    const { startSandbox } = await import("@/lib/sandbox");
-    const sandbox = await startSandbox({ dataDir: config.dataDir, port: config.port });
-    const { accessKeyId, secretAccessKey } = sandbox.baseUser;
-    return connectTarget({
-      kind: "sandbox",
+    const { startSandboxTarget } = await import("./sandbox-target");
+    const { target } = await startSandboxTarget({
+      dataDir: config.dataDir,
+      port: config.port,
       region: config.region,
-      endpoints: { sts: sandbox.url, iam: sandbox.url },
-      baseCredentials: async () => ({ accessKeyId, secretAccessKey }),
-      credentialsSource: `sandbox base user ${sandbox.baseUser.userName} (${config.dataDir})`,
     });
+    return target;
   }
   const endpoints = config.kind === "endpoint" ? config.endpoints : {};
   return connectTarget({
