@@ -37,7 +37,13 @@ export async function startTestSandbox(
   const dataDir = options.dataDir ?? makeTempDir();
   const sandbox = await startSandbox({ ...options, dataDir });
   const clients = (credentials: Credentials, region = "us-east-1") => {
-    const config = { endpoint: sandbox.url, region, credentials, maxAttempts: 1 };
+    // A copy: the SDK writes bookkeeping fields into the credentials object it is given.
+    const own = {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+    };
+    const config = { endpoint: sandbox.url, region, credentials: own, maxAttempts: 1 };
     return { iam: new IAMClient(config), sts: new STSClient(config) };
   };
   const base = clients(sandbox.baseUser);
