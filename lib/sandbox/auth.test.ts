@@ -153,7 +153,7 @@ describe("SigV4 authentication", () => {
     const iam = new IAMClient({
       endpoint: t.sandbox.url,
       region: "us-east-1",
-      credentials: base(),
+      credentials: { ...base() },
     });
     const { User } = await iam.send(new GetUserCommand({}));
     expect(User?.UserName).toBe("admin");
