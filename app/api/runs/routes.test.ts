@@ -114,9 +114,12 @@ describe("GET /api/runs/:id/hops.csv", () => {
     expect(response.headers.get("content-disposition")).toBe(
       `attachment; filename="rolechain-${runId}.csv"`,
     );
-    const records = parse(await response.text(), { bom: true, columns: true });
+    const records: Record<string, string>[] = parse(await response.text(), {
+      bom: true,
+      columns: true,
+    });
     expect(records).toHaveLength(7);
-    expect(records[6].error_message).toBe("'=1+1");
+    expect(records[6]?.error_message).toBe("'=1+1");
   });
 });
 
