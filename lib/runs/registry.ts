@@ -166,7 +166,10 @@ class ServerRunRegistry implements RunRegistry {
   }
 
   list(limit = DEFAULT_LIST_LIMIT): RunSummary[] {
-    return this.#store.listRuns(limit).map((run) => this.get(run.id) ?? toSummary(run));
+    return this.#store.listRuns(limit).map((run) => {
+      const live = this.#live.get(run.id);
+      return live ? { ...live.summary } : toSummary(run);
+    });
   }
 
   hops(runId: string, after: number, limit: number): HopRecord[] {
