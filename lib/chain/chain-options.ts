@@ -88,8 +88,8 @@ const optionsShape = {
   ),
   durationSeconds: optionalIntegerField(L.durationSeconds, 900, 43_200),
   intervalMs: optionalIntegerField(L.intervalMs, 0, 600_000).transform((ms) => ms ?? 0),
-  sessionTags: z.unknown(),
-  transitiveTagKeys: z.unknown(),
+  sessionTags: z.unknown().optional(),
+  transitiveTagKeys: z.unknown().optional(),
   sourceIdentity: z.preprocess(
     emptyToUndefined,
     z

@@ -28,25 +28,29 @@ export async function startChain(input: unknown): Promise<Validated<RunSummary>>
   const request = validateChainRequest(input);
   if (!request.ok) return request;
 
-  const target = await getTarget();
-  const prepared = prepareChain(target, request.value);
+  const prepared = prepareChain(request.value);
   if (!prepared.ok) return prepared;
 
-  const run = getRunRegistry().start(
-    { kind: "chain", target: target.kind, params: prepared.value.params },
-    prepared.value.work,
+  const target = await getTarget();
+  const { params, run: work } = prepared.value;
+  const run = getRunRegistry().start({ kind: "chain", target: target.kind, params }, (sink) =>
+    work(target, sink),
   );
   return { ok: true, value: run };
 }
 
-interface PreparedChain {
+export interface PreparedChain {
+  /** The run's params: the validated input without the pasted files or any secret. */
   params: Record<string, unknown>;
-  work: (sink: RunSink) => Promise<RunOutcome>;
+  /** The run's work, for any target and sink. */
+  run: (target: Target, sink: RunSink) => Promise<RunOutcome>;
 }
 
-/** Everything but starting the run, for tests and the benchmark that bring their own registry. */
+/**
+ * Everything but starting the run: profile resolution (no AWS call) and the work to do.
+ * Tests and the benchmark call it with their own target and sink or registry.
+ */
 export function prepareChain(
-  target: Target,
   request: ChainRequest,
   deps: ChainDeps = {},
 ): Validated<PreparedChain> {
@@ -74,7 +78,7 @@ export function prepareChain(
       ok: true,
       value: {
         params: { mode: "profiles", profile: request.profile, hops: plan.total, ...shared },
-        work: (sink) => runChain(target, plan, options, sink, deps),
+        run: (target, sink) => runChain(target, plan, options, sink, deps),
       },
     };
   }
@@ -84,7 +88,7 @@ export function prepareChain(
     ok: true,
     value: {
       params: { mode, hops, path, prefix, ...shared },
-      work: async (sink) => {
+      run: async (target, sink) => {
         const plan = await planManagedChain(target, request);
         if (!plan.ok) return { status: "failed", error: plan.error };
         return runChain(target, plan.plan, options, sink, deps);

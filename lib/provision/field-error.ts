@@ -41,7 +41,7 @@ export function optionalIntegerField(label: string, min: number, max: number) {
     if (parsed.success) return parsed.data;
     ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? label });
     return z.NEVER;
-  });
+  }).optional();
 }
 
 /** A yes/no option as a checkbox or JSON sends it. */
