@@ -113,7 +113,10 @@ CREATE INDEX IF NOT EXISTS events_by_hop ON events (run_id, hop) WHERE hop IS NO
 `;
 
 export function resolveDataDir(dataDir?: string): string {
-  return path.resolve(dataDir ?? process.env.ROLECHAIN_DATA_DIR ?? ".rolechain");
+  // A run-time location: tell Turbopack's file tracing not to bundle the project for it.
+  return path.resolve(
+    /*turbopackIgnore: true*/ dataDir ?? process.env.ROLECHAIN_DATA_DIR ?? ".rolechain",
+  );
 }
 
 export class RunStore {
@@ -128,7 +131,7 @@ export class RunStore {
   constructor(options: RunStoreOptions = {}) {
     const dir = resolveDataDir(options.dataDir);
     fs.mkdirSync(dir, { recursive: true });
-    this.file = path.join(dir, DATABASE_FILE);
+    this.file = path.join(/*turbopackIgnore: true*/ dir, DATABASE_FILE);
     this.#now = options.now ?? (() => new Date());
     this.#db = new Database(this.file);
     this.#db.pragma("journal_mode = WAL");
