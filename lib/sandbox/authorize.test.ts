@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  decisionCacheSize,
   evaluatePolicies,
   parsePolicy,
   policyCacheSize,
@@ -244,6 +245,52 @@ describe("evaluatePolicies", () => {
     expect((await evaluatePolicies(request)).allowed).toBe(true);
     const narrowed = { ...request, sessionPolicy: allowAssume(`arn:aws:iam::${ACCT}:role/x`) };
     expect((await evaluatePolicies(narrowed)).allowed).toBe(false);
+  });
+});
+
+describe("evaluatePolicies' decision cache", () => {
+  const ask = (principalArn: string, resourcePolicy: string, context: RequestContext = {}) =>
+    evaluatePolicies({
+      principalArn,
+      action: "sts:AssumeRole",
+      resourceArn: TARGET,
+      resourceAccount: ACCT,
+      identityPolicies: [],
+      resourcePolicy,
+      context: { "aws:CurrentTime": new Date().toISOString(), ...context },
+    });
+
+  it("asks the library once for the same question from any session of a role", async () => {
+    const policy = trust(ROLE_A, { Sid: "cache-1" });
+    await ask(SESSION_A, policy);
+    const size = decisionCacheSize();
+    const again = await ask(`arn:aws:sts::${ACCT}:assumed-role/a/hop-2`, policy);
+    expect(again.allowed).toBe(true);
+    expect(decisionCacheSize()).toBe(size);
+  });
+
+  it.each([
+    [
+      "a session-name condition",
+      trust(ROLE_A, { Condition: { StringEquals: { "sts:RoleSessionName": "hop-1" } } }),
+      [SESSION_A, { "sts:RoleSessionName": "hop-1" }],
+      [`arn:aws:sts::${ACCT}:assumed-role/a/hop-2`, { "sts:RoleSessionName": "hop-2" }],
+    ],
+    [
+      "a trust naming one session's ARN",
+      trust(SESSION_A),
+      [SESSION_A, {}],
+      [`arn:aws:sts::${ACCT}:assumed-role/a/hop-2`, {}],
+    ],
+    [
+      "a time condition",
+      trust(USER, { Condition: { DateLessThan: { "aws:CurrentTime": "2030-01-01T00:00:00Z" } } }),
+      [USER, {}],
+      [USER, { "aws:CurrentTime": "2031-01-01T00:00:00Z" }],
+    ],
+  ] as const)("never answers from the cache across %s", async (_name, policy, yes, no) => {
+    expect((await ask(yes[0], policy, yes[1])).allowed).toBe(true);
+    expect((await ask(no[0], policy, no[1])).allowed).toBe(false);
   });
 });
 

@@ -3,9 +3,13 @@
  * gather the policies and fill the request context the way AWS fills it; the library decides.
  * Nothing here re-implements IAM's evaluation logic.
  *
- * Parsed policy documents are cached (bounded, keyed by their text), because AssumeRole is the
- * hot path of a long ping-pong run and the same two trust policies are read a million times.
+ * AssumeRole is the hot path of a long ping-pong run, where the same two trust policies are read
+ * a million times, so two bounded caches sit in front of the library:
+ * - parsed policy documents, keyed by their text;
+ * - decisions, keyed by everything that can change one (see `decisionKey`). The library still
+ *   makes every decision; the cache only remembers it for an identical question.
  */
+import { createHash } from "node:crypto";
 import { type RequestAnalysis, runSimulation } from "@cloud-copilot/iam-simulate";
 import type { Caller, StsStateReader } from "./contracts";
 
@@ -97,6 +101,79 @@ function invalid(detail: string): Decision {
  * account needs an identity Allow as well; across accounts both sides must allow.
  */
 export async function evaluatePolicies(request: PolicyEvaluation): Promise<Decision> {
+  const key = decisionKey(request);
+  const cached = decisions.get(key);
+  if (cached) {
+    decisions.delete(key);
+    decisions.set(key, cached);
+    return cached;
+  }
+  const decision = await evaluateUncached(request);
+  decisions.set(key, decision);
+  if (decisions.size > DECISION_CACHE_LIMIT) {
+    const oldest = decisions.keys().next().value;
+    if (oldest !== undefined) decisions.delete(oldest);
+  }
+  return decision;
+}
+
+const DECISION_CACHE_LIMIT = 10_000;
+/** Decisions by a SHA-256 of what they depend on; bounded, least recently used first out. */
+const decisions = new Map<string, Decision>();
+
+/** How many decisions the cache holds (for tests of its bound). */
+export function decisionCacheSize(): number {
+  return decisions.size;
+}
+
+/**
+ * What a decision can depend on, hashed. The policies, action and resource are taken whole.
+ * A context key can only matter if its name appears in one of the policies (as a condition
+ * key or a `${...}` variable), so only those keys and their values are taken: that leaves out
+ * the clock, the session name and the like unless a policy reads them. Likewise a session's
+ * own name can only matter if a policy names an assumed-role ARN; otherwise every session of
+ * a role asks the same question (the library matches a role ARN in a policy to any of the
+ * role's sessions by account and role name).
+ */
+function decisionKey(request: PolicyEvaluation): string {
+  const texts = [
+    ...request.identityPolicies,
+    request.sessionPolicy ?? "",
+    request.resourcePolicy ?? "",
+  ]
+    .map((text) => {
+      const parsed = parsePolicy(text);
+      // Re-serialised, so a key spelled with JSON escapes is still found by name.
+      return (parsed === undefined ? text : JSON.stringify(parsed)).toLowerCase();
+    })
+    .join("\n");
+  const session = /^arn:([^:]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(
+    request.principalArn,
+  );
+  const principal =
+    session && !texts.includes("assumed-role")
+      ? `session-of:${session[1]}:${session[2]}:${session[3]?.toLowerCase()}`
+      : request.principalArn;
+  const context = Object.entries(request.context)
+    .filter(([name]) => texts.includes(name.toLowerCase()))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash("sha256")
+    .update(
+      JSON.stringify([
+        principal,
+        request.action,
+        request.resourceArn,
+        request.resourceAccount,
+        request.identityPolicies,
+        request.sessionPolicy ?? null,
+        request.resourcePolicy ?? null,
+        context,
+      ]),
+    )
+    .digest("base64");
+}
+
+async function evaluateUncached(request: PolicyEvaluation): Promise<Decision> {
   const identityPolicies = [];
   for (const [index, text] of request.identityPolicies.entries()) {
     const policy = parsePolicy(text);
