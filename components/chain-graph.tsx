@@ -13,6 +13,7 @@ import {
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { layoutGraph, type NodePosition } from "@/lib/graph/layout";
 import type { GraphModel, GraphNode } from "@/lib/graph/types";
+import { IDENTITY_NODE_TYPES, sidesFor } from "./identity-node";
 
 /** Every node has a fixed size, so React Flow can cull and fit without measuring first. */
 export const NODE_WIDTH = 150;
@@ -53,7 +54,7 @@ function ChainGraphCanvas({ graph }: ChainGraphProps) {
     [graph, positions, found],
   );
   const edgeCache = useRef(new Map<string, { signature: string; edge: Edge }>());
-  const edges = useMemo(() => toFlowEdges(graph, edgeCache.current), [graph]);
+  const edges = useMemo(() => toFlowEdges(graph, positions, edgeCache.current), [graph, positions]);
 
   useEffect(() => {
     if (!follow || graph.nodes.length === 0) return;
@@ -118,6 +119,7 @@ function ChainGraphCanvas({ graph }: ChainGraphProps) {
         <ReactFlow
           nodes={nodes}
           edges={edges}
+          nodeTypes={IDENTITY_NODE_TYPES}
           onlyRenderVisibleElements
           nodesDraggable={false}
           nodesConnectable={false}
@@ -179,6 +181,7 @@ function toFlowNodes(
     if (model.id === found) classes.push("rc-found");
     const node: Node = {
       id: model.id,
+      type: "identity",
       position: at,
       data: { label: model.label },
       className: classes.join(" "),
@@ -195,25 +198,33 @@ function toFlowNodes(
 
 function toFlowEdges(
   graph: GraphModel,
+  positions: Map<string, NodePosition>,
   cache: Map<string, { signature: string; edge: Edge }>,
 ): Edge[] {
+  const ids = new Set(graph.edges.map((edge) => edge.id));
   return graph.edges.map((model) => {
     const newest = model.lastHop === graph.lastHop;
-    const signature = [model.count, model.errors, newest].join();
+    const from = positions.get(model.source) ?? { x: 0, y: 0 };
+    const to = positions.get(model.target) ?? { x: 0, y: 0 };
+    const reverse = ids.has(`${model.target}->${model.source}`);
+    const sides = sidesFor(from, to, reverse);
+    const signature = [model.count, model.errors, newest, sides.sourceHandle, sides.targetHandle];
+    const cacheKey = signature.join();
     const cached = cache.get(model.id);
-    if (cached?.signature === signature) return cached.edge;
+    if (cached?.signature === cacheKey) return cached.edge;
     const failed = model.errors > 0;
     const edge: Edge = {
       id: model.id,
       source: model.source,
       target: model.target,
+      ...sides,
       label: failed ? `${model.count} (${model.errors} failed)` : String(model.count),
       data: { count: model.count, errors: model.errors },
       markerEnd: { type: MarkerType.ArrowClosed },
       animated: newest,
       style: failed ? { stroke: "#b42318" } : undefined,
     };
-    cache.set(model.id, { signature, edge });
+    cache.set(model.id, { signature: cacheKey, edge });
     return edge;
   });
 }

@@ -7,7 +7,7 @@ export type CsvRecord = Record<string, string>;
 
 /** Provisions `count` roles from the dashboard and waits until the progress bar is full. */
 export async function provisionRoles(page: Page, count: number): Promise<void> {
-  await page.getByLabel("Number of roles").fill(String(count));
+  await page.getByLabel("Number of roles", { exact: true }).fill(String(count));
   await page.getByRole("button", { name: "Provision roles" }).click();
   const progress = page.getByRole("progressbar", { name: "Provision progress" });
   await expect(progress).toHaveAttribute("aria-valuemax", String(count));
@@ -23,8 +23,8 @@ export interface ChainChoice {
 
 /** Fills the chain form and presses `Start chain`. */
 export async function startChain(page: Page, choice: ChainChoice): Promise<void> {
-  await page.getByLabel("Chain mode").selectOption({ label: choice.mode });
-  if (choice.hops !== undefined) await page.getByLabel("Hops").fill(String(choice.hops));
+  await page.getByLabel("Chain mode", { exact: true }).selectOption({ label: choice.mode });
+  if (choice.hops !== undefined) await page.getByLabel("Hops", { exact: true }).fill(String(choice.hops));
   if (choice.intervalMs !== undefined) {
     await page.getByText("Options", { exact: true }).click();
     await page.getByLabel("Interval between hops (ms)").fill(String(choice.intervalMs));
