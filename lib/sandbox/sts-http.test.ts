@@ -143,7 +143,7 @@ describe("AssumeRole over HTTP", () => {
       { RoleSessionName: "a" },
       400,
       "ValidationError",
-      /at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2$/,
+      /at 'roleSessionName' failed .* Member must have length greater than or equal to 2$/,
     ],
     [
       "a 65-character session name",
@@ -185,7 +185,7 @@ describe("AssumeRole over HTTP", () => {
       { RoleArn: "arn:aws:iam::123456789012:role/rolechain/none" },
       403,
       "AccessDenied",
-      /is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role\/rolechain\/none$/,
+      /is not authorized to perform: sts:AssumeRole on resource: \S+:role\/rolechain\/none$/,
     ],
     [
       "duplicate tag keys",
@@ -220,7 +220,7 @@ describe("AssumeRole over HTTP", () => {
     expect(error.message).toMatch(message);
   });
 
-  it("allows a user up to the role's MaxSessionDuration, and a chained hop only one hour", async () => {
+  it("allows a user up to MaxSessionDuration, and a chained hop only one hour", async () => {
     const long = await assume(baseSts, { RoleArn: roleLong, DurationSeconds: 7200 });
     const session = stsWith(keysOf(long.Credentials));
     const error = await awsError(assume(session, { RoleArn: roleA, DurationSeconds: 3601 }));

@@ -130,7 +130,8 @@ describe("assumeRole identifiers", () => {
 
 describe("assumeRole validation", () => {
   const v = (field: string, value: string, rule: string) =>
-    `1 validation error detected: Value ${value} at '${field}' failed to satisfy constraint: ${rule}`;
+    `1 validation error detected: Value ${value} at '${field}' failed to satisfy constraint: ` +
+    rule;
   it.each([
     [
       "a one-character session name",
