@@ -161,7 +161,7 @@ describe("run registry", () => {
     );
   });
 
-  it("replays stored events then follows live ones with no loss or duplicate at the seam", async () => {
+  it("replays stored events, then live ones, with no loss or duplicate at the seam", async () => {
     const { registry } = setup();
     const gated = gatedWork(() => ({ status: "completed" }));
     const run = registry.start(CHAIN, gated.work);

@@ -124,7 +124,7 @@ describe("GET /api/runs/:id/hops.csv", () => {
 });
 
 describe("GET /api/runs/:id/events", () => {
-  it("answers an event stream with anti-buffering headers, resuming after Last-Event-ID", async () => {
+  it("streams with anti-buffering headers, resuming after Last-Event-ID", async () => {
     const request = new Request(`${BASE}/${runId}/events`, { headers: { "last-event-id": "6" } });
     const response = await getEvents(request, ctx(runId));
     expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
