@@ -34,7 +34,7 @@ done
 describe.skipIf(!fs.existsSync(AWS))("aws CLI (/usr/bin/aws)", () => {
   let t: TestSandbox;
   let work: string;
-  let env: Record<string, string>;
+  let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     t = await startTestSandbox();

@@ -2,7 +2,7 @@
  * The IAM actions the sandbox answers, by Query `Action` name, plus the two account-level ones
  * (GetAccountSummary, GetUser).
  */
-import { NoSuchEntity } from "./errors";
+import { NoSuchEntity, ValidationError } from "./errors";
 import { type IamHandler, iamDate } from "./iam-context";
 import {
   deleteRolePolicy,
@@ -66,7 +66,7 @@ export const getUser: IamHandler = async (ctx, params) => {
   const caller = ctx.caller;
   if (params.UserName === undefined && caller.kind !== "user") {
     // AWS's answer when a role session calls GetUser without a name.
-    throw new NoSuchEntity("Must specify userName when calling with non-User credentials");
+    throw new ValidationError("Must specify userName when calling with non-User credentials");
   }
   const userName = params.UserName ?? (caller.kind === "user" ? caller.userName : "");
   const user = ctx.state.getUserByName(userName);
