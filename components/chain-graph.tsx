@@ -12,8 +12,10 @@ import {
 } from "@xyflow/react";
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { layoutGraph, type NodePosition } from "@/lib/graph/layout";
-import type { GraphModel, GraphNode } from "@/lib/graph/types";
-import { IDENTITY_NODE_TYPES, sidesFor } from "./identity-node";
+import type { GraphModel } from "@/lib/graph/types";
+import { sidesFor } from "./edge-sides";
+import { findNode } from "./find-node";
+import { IDENTITY_NODE_TYPES } from "./identity-node";
 
 /** Every node has a fixed size, so React Flow can cull and fit without measuring first. */
 export const NODE_WIDTH = 150;
@@ -143,16 +145,6 @@ function ChainGraphCanvas({ graph }: ChainGraphProps) {
 
 function centreOn(flow: ReturnType<typeof useReactFlow>, at: NodePosition, zoom: number): void {
   void flow.setCenter(at.x + NODE_WIDTH / 2, at.y + NODE_HEIGHT / 2, { zoom, duration: 0 });
-}
-
-/** Exact label first, then ARN, then the first label containing the text (case-insensitive). */
-export function findNode(nodes: GraphNode[], query: string): GraphNode | undefined {
-  const wanted = query.toLowerCase();
-  return (
-    nodes.find((node) => node.label.toLowerCase() === wanted) ??
-    nodes.find((node) => node.id.toLowerCase() === wanted) ??
-    nodes.find((node) => node.label.toLowerCase().includes(wanted))
-  );
 }
 
 /**

@@ -4,6 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useReducer, useRef, useState } from "react";
 import type { HopRecord } from "@/lib/runs/types";
 import { fetchJson, toHopPage } from "./fetch-json";
+import { shortArn } from "./short-arn";
 
 const ROW_HEIGHT = 28;
 const PAGE_SIZE = 100;
@@ -194,14 +195,6 @@ function HopRow({ index, hop }: { index: number; hop: HopRecord | undefined }) {
       </td>
     </tr>
   );
-}
-
-/** `arn:aws:sts::1:assumed-role/rolechain-7/s` -> `rolechain-7`; a user ARN -> `user/admin`. */
-export function shortArn(arn: string): string {
-  const resource = arn.split(":").slice(5).join(":");
-  if (resource.startsWith("assumed-role/")) return resource.split("/")[1] ?? resource;
-  if (resource.startsWith("role/")) return resource.split("/").at(-1) ?? resource;
-  return resource || arn;
 }
 
 function evictFarPages(pages: Map<number, Page>, near: number): void {

@@ -2,8 +2,9 @@
 
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { ProgressData, RunSummary } from "@/lib/runs/types";
+import type { RunSummary } from "@/lib/runs/types";
 import { ChainGraph } from "./chain-graph";
+import { describeNotice } from "./describe-notice";
 import { HopLog } from "./hop-log";
 import { ProgressMeter } from "./progress-meter";
 import { RunStats } from "./run-stats";
@@ -95,15 +96,4 @@ function describeRun(runId: string, summary: RunSummary | null): string {
   const mode = typeof summary.params.mode === "string" ? summary.params.mode : summary.kind;
   const hops = typeof summary.params.hops === "number" ? `, ${summary.params.hops} hops` : "";
   return `Run ${runId} (${mode}${hops})`;
-}
-
-/** Retry and notice events in plain words. */
-export function describeNotice(notice: ProgressData): string {
-  if (notice.phase === "retry") {
-    const after = notice.delayMs !== undefined ? ` in ${Math.round(notice.delayMs)} ms` : "";
-    const why = notice.errorCode ? ` after ${notice.errorCode}` : "";
-    const extra = notice.message ? `: ${notice.message}` : "";
-    return `Retrying hop ${notice.hop ?? "?"} (attempt ${notice.attempt ?? "?"})${after}${why}${extra}`;
-  }
-  return notice.message ?? "Notice";
 }

@@ -7,12 +7,12 @@ import type {
   HopRecord,
   ProgressData,
   RunError,
-  RunEvent,
   RunStatus,
   RunSummary,
   StatusData,
 } from "@/lib/runs/types";
 import { fetchJson, toHopPage } from "./fetch-json";
+import { toRunEvent } from "./to-run-event";
 
 /** Hops kept in the browser for figures and the live tail of the hop log; never the whole run. */
 export const RECENT_HOPS = 500;
@@ -165,24 +165,6 @@ export function useRunStream(runId: string | null): RunLiveState {
   }, [runId]);
 
   return state;
-}
-
-/** The stream's `data` is one JSON object: the event's data, or the whole event. */
-function toRunEvent(runId: string, message: MessageEvent<string>): RunEvent | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(message.data);
-  } catch {
-    return null;
-  }
-  const whole = parsed as Partial<RunEvent> | null;
-  if (whole && typeof whole.seq === "number" && whole.type && "data" in whole) {
-    return whole as RunEvent;
-  }
-  const seq = Number(message.lastEventId);
-  const type = message.type as RunEvent["type"];
-  if (!Number.isSafeInteger(seq)) return null;
-  return { seq, runId, type, data: parsed } as RunEvent;
 }
 
 function applyProgress(live: RunLiveState, data: ProgressData, seq: number): void {
