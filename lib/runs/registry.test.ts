@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createRunRegistry, type RunOutcome, type RunRegistry } from "./registry";
 import { RunStore } from "./store";
 import { makeHop, makeTempDataDir, pingPongHops } from "./test-fixtures";
@@ -232,5 +232,19 @@ describe("run registry", () => {
     const second = setup({ dataDir });
     expect(second.registry.get(run.id)).toMatchObject({ status: "interrupted", hops: 4 });
     expect(second.registry.graph(run.id).nodes).toHaveLength(3);
+  });
+
+  it("logs, rather than crashes on, a final write the store refuses", async () => {
+    const { registry, store } = setup();
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const run = registry.start(CHAIN, async () => {
+      store.close();
+      return { status: "completed" };
+    });
+    await expect.poll(() => errors.mock.calls.length).toBeGreaterThan(0);
+    expect(errors.mock.calls[0]?.[0]).toBe("runs.registry finish_failed");
+    expect(errors.mock.calls[0]?.[1]).toMatchObject({ runId: run.id });
+    errors.mockRestore();
+    stores.pop();
   });
 });

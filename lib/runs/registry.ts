@@ -231,7 +231,15 @@ class ServerRunRegistry implements RunRegistry {
     } catch (error) {
       outcome = { status: "failed", error: toRunError(error) };
     }
-    this.#finish(live, outcome);
+    try {
+      this.#finish(live, outcome);
+    } catch (error) {
+      // The store refused the final write (disk full, database closed). Nobody awaits this
+      // promise, so log it here rather than let an unhandled rejection take the server down;
+      // the run stays `running` in the store and becomes `interrupted` on the next start.
+      const code = (error as { code?: unknown } | null)?.code;
+      console.error("runs.registry finish_failed", { runId: live.summary.id, code, error });
+    }
   }
 
   #sinkFor(live: LiveRun): RunSink {
