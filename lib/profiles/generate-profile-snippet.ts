@@ -38,7 +38,8 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 /** A profile name the CLI reads back unchanged inside `[profile …]` and after `=`. */
 const PROFILE_NAME = /^[\w+=,.@/:-]{1,128}$/;
 const ROLE_ARN = /^arn:[a-z-]+:iam::\d{12}:role\/[\w+=,.@/-]{1,576}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** Loose on purpose: an endpoint target may use any region name; only line breaks must not. */
+const REGION = /^[a-z0-9-]{1,64}$/;
 /** AWS's limit for a session made from role credentials (role chaining). */
 const CHAINED_SESSION_LIMIT = 3600;
 
@@ -59,7 +60,7 @@ export function generateProfileSnippet(options: GenerateProfileSnippetOptions): 
     "baseProfile must be 1-128 of [\\w+=,.@/:-].",
   );
   if (region !== undefined) {
-    check(REGION.test(region), "region", `region must look like us-east-1; got "${region}".`);
+    check(REGION.test(region), "region", `region must be 1-64 of [a-z0-9-]; got "${region}".`);
   }
   if (durationSeconds !== undefined) {
     const ok = Number.isInteger(durationSeconds) && durationSeconds >= 900;
