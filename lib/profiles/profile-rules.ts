@@ -179,6 +179,10 @@ export function loopError(from: string, loop: string[]): ProfileError {
     keys: [SOURCE_PROFILE],
     loop,
     message,
-    hint: "Point one source_profile in the loop at a profile with static keys.",
+    hint:
+      loop.length === 2
+        ? `A profile may name itself as source_profile only when it holds static keys: add ` +
+          `them to [${start}] in the credentials file, or point source_profile elsewhere.`
+        : "Point one source_profile in the loop at a profile with static keys.",
   };
 }

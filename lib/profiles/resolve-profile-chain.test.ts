@@ -71,6 +71,7 @@ describe("resolveProfileChain: the shared cases", () => {
   it("C02: variant B, with no keys for dev, is a loop and makes no hop", () => {
     const error = errorOf(resolveProfileChain({ config: c02Config }, "dev"));
     expect(error).toMatchObject({ code: "ProfileLoop", profile: "dev", loop: ["dev", "dev"] });
+    expect(error.hint).toContain("only when it holds static keys");
   });
 
   it("C03: credential_source with source_profile names the profile and both keys", () => {
