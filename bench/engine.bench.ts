@@ -6,7 +6,8 @@
  * `--hops N` for shorter) with the process's memory before and after. The sandbox runs in this
  * process too, so RSS covers it. Loopback only; nothing leaves the machine.
  *
- * Run: node --conditions=react-server --import tsx bench/engine.bench.ts [--hops N] [--ratio-hops M]
+ * Run: node --conditions=react-server --import tsx bench/engine.bench.ts \
+ *   [--hops N] [--ratio-hops M]
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -34,7 +35,7 @@ function numberArg(name: string, fallback: number): number {
 const LONG_HOPS = numberArg("--hops", 200_000);
 const RATIO_HOPS = numberArg("--ratio-hops", Math.min(LONG_HOPS, 3_000));
 /** Bare and engine alternate in rounds, so a noisy neighbour hurts both alike. */
-const ROUNDS = 3;
+const ROUNDS = 6;
 const MB = 1024 * 1024;
 
 // A full collection before each memory reading, so the figures show what is kept, not garbage

@@ -40,7 +40,8 @@ type Env = Record<string, string | undefined>;
  * Reads `ROLECHAIN_TARGET` (`sandbox` default | `endpoint` | `aws`) and the variables that
  * target needs. Throws a `TargetConfigError` naming the variable for a bad value.
  *
- * @example resolveTargetConfig({ ROLECHAIN_TARGET: "endpoint", AWS_ENDPOINT_URL: "http://127.0.0.1:4566" })
+ * @example
+ * resolveTargetConfig({ ROLECHAIN_TARGET: "endpoint", AWS_ENDPOINT_URL: "http://127.0.0.1:4566" })
  */
 export function resolveTargetConfig(env: Env = process.env): TargetConfig {
   const kind = nonEmpty(env.ROLECHAIN_TARGET) ?? "sandbox";
@@ -109,7 +110,8 @@ function resolvePort(raw: string | undefined): number {
   if (!/^\d+$/.test(value) || port > 65_535) {
     throw new TargetConfigError(
       "ROLECHAIN_SANDBOX_PORT",
-      `ROLECHAIN_SANDBOX_PORT must be an integer from 0 to 65535 (0 picks a free port); got "${value}".`,
+      "ROLECHAIN_SANDBOX_PORT must be an integer from 0 to 65535 (0 picks a free port); " +
+        `got "${value}".`,
     );
   }
   return port;
@@ -122,7 +124,8 @@ function resolveEndpoint(env: Env, serviceVariable: string): { url: string; vari
   if (value === undefined) {
     throw new TargetConfigError(
       serviceVariable,
-      `ROLECHAIN_TARGET=endpoint needs ${serviceVariable} or AWS_ENDPOINT_URL set to an http(s) URL.`,
+      `ROLECHAIN_TARGET=endpoint needs ${serviceVariable} or AWS_ENDPOINT_URL ` +
+        "set to an http(s) URL.",
     );
   }
   let url: URL;

@@ -96,7 +96,7 @@ describe("startChain with profile files", () => {
     else process.env.ROLECHAIN_TARGET = saved;
   });
 
-  it("C01: refuses a loop of three profiles at once, naming it in order, before any target or run", async () => {
+  it("C01: refuses a three-profile loop at once, naming it in order, before any run", async () => {
     const config = [
       "[profile andy]",
       "role_arn = arn:aws:iam::111122223333:role/r-andy",

@@ -115,7 +115,8 @@ function profileBase(plan: ProfileChainPlan, env: Record<string, string | undefi
       if (!accessKeyId || !secretAccessKey) {
         throw Object.assign(
           new Error(
-            `Profile ${base.profile} uses credential_source = Environment, but the server has no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
+            `Profile ${base.profile} uses credential_source = Environment, but the server ` +
+              "has no AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
           ),
           { code: "EnvironmentCredentialsMissing" },
         );

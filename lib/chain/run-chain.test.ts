@@ -112,7 +112,7 @@ describe("runChain against the sandbox", () => {
     expect(hops.every((hop, i) => i === 0 || hop.fromArn === hops[i - 1]?.toArn)).toBe(true);
   });
 
-  it("C05: fails a chained hop asking 7200 s on that hop, with AWS's text and a plain hint", async () => {
+  it("C05: fails a chained hop asking 7200 s, with AWS's text and a plain hint", async () => {
     const { outcome, hops } = await run({ mode: "linear", hops: 3, durationSeconds: 7200 });
 
     expect(hops.map((hop) => hop.status)).toEqual(["ok", "error"]);
@@ -131,7 +131,7 @@ describe("runChain against the sandbox", () => {
     expect(firstExpiry).toBeGreaterThan(7000 * 1000);
   });
 
-  it("C05: with the retry option, retries the chained hop at 3600 after a visible notice", async () => {
+  it("C05: with the option on, retries the chained hop at 3600 after a notice", async () => {
     const { outcome, hops, progress } = await run({
       mode: "linear",
       hops: 3,
@@ -257,7 +257,7 @@ describe("runChain against the sandbox", () => {
     ]);
   });
 
-  it("carries session tags, transitive keys and source identity from hop 0 down the chain", async () => {
+  it("carries tags, transitive keys and source identity from hop 0 down the chain", async () => {
     const { outcome, hops } = await run({
       mode: "linear",
       hops: 2,

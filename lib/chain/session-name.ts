@@ -21,13 +21,19 @@ export function checkSessionNameTemplate(template: string): string | undefined {
   }
   const literal = template.replace(PLACEHOLDER, "");
   if (!ALLOWED.test(literal)) {
-    return "may use only letters, digits, {run}, {hop} and + = , . @ _ - (STS's RoleSessionName rule).";
+    return (
+      "may use only letters, digits, {run}, {hop} and + = , . @ _ - " +
+      "(STS's RoleSessionName rule)."
+    );
   }
   const { runs, hops } = countPlaceholders(template);
   // `{run}` may be shortened to one character to fit; `{hop}` never is.
   const longest = literal.length + runs + hops * HOP_DIGITS;
   if (longest > MAX_LENGTH) {
-    return `is too long: with a 7-digit hop number it would exceed STS's ${MAX_LENGTH}-character limit.`;
+    return (
+      "is too long: with a 7-digit hop number it would exceed " +
+      `STS's ${MAX_LENGTH}-character limit.`
+    );
   }
   if (literal.length + runs + hops < MIN_LENGTH) {
     return `must make names of at least ${MIN_LENGTH} characters.`;
@@ -39,7 +45,8 @@ export function checkSessionNameTemplate(template: string): string | undefined {
  * Prepares the template for one run: `{run}` becomes the run id, cut short only when the name
  * would otherwise exceed 64 characters. Call `checkSessionNameTemplate` first.
  *
- * @example compileSessionName("rolechain-{run}-{hop}", "0mirh3k2qx7f1a")(7) // "rolechain-0mirh3k2qx7f1a-7"
+ * @example
+ * compileSessionName("rolechain-{run}-{hop}", "0mirh3k2qx7f1a")(7) // "rolechain-0mirh3k2qx7f1a-7"
  */
 export function compileSessionName(template: string, runId: string): (hop: number) => string {
   const { runs, hops } = countPlaceholders(template);

@@ -55,7 +55,9 @@ function checkTags(tags: SessionTag[]): Parsed<SessionTag[]> {
     if (Value.length > VALUE_MAX || !TAG_TEXT.test(Value)) {
       return {
         ok: false,
-        message: `value of "${Key}" must be 0-${VALUE_MAX} letters, digits, spaces or _ . : / = + - @.`,
+        message:
+          `value of "${Key}" must be 0-${VALUE_MAX} letters, digits, spaces ` +
+          "or _ . : / = + - @.",
       };
     }
     // STS treats tag keys case-insensitively: two spellings of one key are a duplicate.

@@ -115,7 +115,10 @@ async function planManagedChain(
       ok: false,
       error: {
         code: "NotEnoughRoles",
-        message: `${what} needs ${needed} managed roles (${request.prefix}1 … ${request.prefix}${needed} under ${request.path}); ${present.length} of them exist (${roles.length} managed roles in all).`,
+        message:
+          `${what} needs ${needed} managed roles (${request.prefix}1 … ` +
+          `${request.prefix}${needed} under ${request.path}); ${present.length} of them exist ` +
+          `(${roles.length} managed roles in all).`,
         hint: HINTS.notEnoughRoles,
       },
     };

@@ -22,7 +22,9 @@ export function integerField(label: string, min: number, max: number) {
     if (!Number.isSafeInteger(value) || value < min || value > max) {
       ctx.addIssue({
         code: "custom",
-        message: `${label} must be a whole number from ${formatNumber(min)} to ${formatNumber(max)}; got ${JSON.stringify(raw ?? "")}.`,
+        message:
+          `${label} must be a whole number from ${formatNumber(min)} to ${formatNumber(max)}; ` +
+          `got ${JSON.stringify(raw ?? "")}.`,
       });
       return z.NEVER;
     }
@@ -33,15 +35,18 @@ export function integerField(label: string, min: number, max: number) {
 /** Like `integerField`, but a missing or empty value means "not given" (undefined). */
 export function optionalIntegerField(label: string, min: number, max: number) {
   const field = integerField(label, min, max);
-  return z.unknown().transform((raw, ctx): number | undefined => {
-    if (raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "")) {
-      return undefined;
-    }
-    const parsed = field.safeParse(raw);
-    if (parsed.success) return parsed.data;
-    ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? label });
-    return z.NEVER;
-  }).optional();
+  return z
+    .unknown()
+    .transform((raw, ctx): number | undefined => {
+      if (raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "")) {
+        return undefined;
+      }
+      const parsed = field.safeParse(raw);
+      if (parsed.success) return parsed.data;
+      ctx.addIssue({ code: "custom", message: parsed.error.issues[0]?.message ?? label });
+      return z.NEVER;
+    })
+    .optional();
 }
 
 /** A yes/no option as a checkbox or JSON sends it. */

@@ -38,7 +38,9 @@ export const rolePathField = z
   .trim()
   .default(DEFAULT_PATH)
   .refine((path) => path.length <= PATH_MAX && PATH_PATTERN.test(path), {
-    message: `${PROVISION_LABELS.path} must be "/" or start and end with "/" using printable ASCII without spaces, at most ${PATH_MAX} characters (e.g. /rolechain/).`,
+    message:
+      `${PROVISION_LABELS.path} must be "/" or start and end with "/" using printable ASCII ` +
+      `without spaces, at most ${PATH_MAX} characters (e.g. /rolechain/).`,
   });
 
 export const rolePrefixField = z
@@ -46,7 +48,9 @@ export const rolePrefixField = z
   .trim()
   .default(DEFAULT_PREFIX)
   .refine((prefix) => prefix.length > 0 && PREFIX_PATTERN.test(prefix), {
-    message: `${PROVISION_LABELS.prefix} may use only letters, digits and + = , . @ _ - (e.g. rolechain-).`,
+    message:
+      `${PROVISION_LABELS.prefix} may use only letters, digits and + = , . @ _ - ` +
+      "(e.g. rolechain-).",
   });
 
 const roleSetShape = { path: rolePathField, prefix: rolePrefixField };
@@ -69,7 +73,9 @@ const provisionSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["prefix"],
-        message: `${PROVISION_LABELS.prefix} is too long: "${value.prefix}${value.count}" would exceed IAM's ${ROLE_NAME_MAX}-character role name limit.`,
+        message:
+          `${PROVISION_LABELS.prefix} is too long: "${value.prefix}${value.count}" would ` +
+          `exceed IAM's ${ROLE_NAME_MAX}-character role name limit.`,
       });
     }
   });

@@ -24,6 +24,8 @@ import {
 } from "./role-policies";
 
 export const PROVISION_CONCURRENCY = 8;
+const QUOTA_HINT =
+  "Ask for fewer roles, tear down roles you no longer need, or raise the IAM roles quota.";
 
 export interface ProvisionDeps {
   iam?: IAMClient;
@@ -56,8 +58,10 @@ export async function provisionRoles(
       status: "failed",
       error: {
         code: "RoleQuotaExceeded",
-        message: `Creating ${toCreate} roles would make ${existing + toCreate} roles, over the account's quota of ${quota} (${existing} exist). Nothing was created.`,
-        hint: "Ask for fewer roles, tear down roles you no longer need, or raise the IAM roles quota.",
+        message:
+          `Creating ${toCreate} roles would make ${existing + toCreate} roles, over the ` +
+          `account's quota of ${quota} (${existing} exist). Nothing was created.`,
+        hint: QUOTA_HINT,
       },
     };
   }
@@ -131,10 +135,14 @@ async function planRoles(iam: IAMClient, options: ProvisionOptions): Promise<Pla
     if (!role) {
       plans.push({ name, index, action: "create" });
     } else if (!(await isManagedRole(iam, role))) {
-      const why = `${role.Arn} exists and is not managed by rolechain (no managed-by=rolechain tag); left untouched.`;
+      const why =
+        `${role.Arn} exists and is not managed by rolechain ` +
+        "(no managed-by=rolechain tag); left untouched.";
       plans.push({ name, index, action: "conflict", why });
     } else if (role.Path !== options.path || role.RoleName !== name) {
-      const why = `${role.Arn} is managed by rolechain but not as ${options.path}${name}; left untouched.`;
+      const why =
+        `${role.Arn} is managed by rolechain but not as ${options.path}${name}; ` +
+        "left untouched.";
       plans.push({ name, index, action: "conflict", why });
     } else {
       plans.push({ name, index, action: "update" });

@@ -113,6 +113,24 @@ describe("provisionRoles and teardownRoles against the sandbox", () => {
     expect(names).not.toContain("f-3");
   });
 
+  it("stops taking new roles once Stop is asked, finishing those in flight", async () => {
+    const options = { ...ROLES, prefix: "s-", count: 60 };
+    const sink = createMemorySink(undefined, (event, self) => {
+      if (event.type === "progress" && event.data.done === 5) self.stop();
+    });
+    const outcome = await provisionRoles(env.target, options, sink);
+
+    expect(outcome).toEqual({ status: "stopped" });
+    const done = progressOf(sink.events).length;
+    // At most the 8 workers' roles in flight finish after the fifth.
+    expect(done).toBeGreaterThanOrEqual(5);
+    expect(done).toBeLessThanOrEqual(5 + 8);
+    expect(await listManagedRoles(env.target, { path: ROLES.path, prefix: "s-" })).toHaveLength(
+      done,
+    );
+    await teardownRoles(env.target, { path: ROLES.path, prefix: "s-" }, createMemorySink());
+  });
+
   it("tears down all 101 rolechain roles with progress", async () => {
     const sink = createMemorySink();
     const outcome = await teardownRoles(env.target, ROLES, sink);

@@ -19,7 +19,9 @@ export function summarizeFailures(
   const more = failures.length > NAMES_SHOWN ? ` and ${failures.length - NAMES_SHOWN} more` : "";
   return {
     code: first.code,
-    message: `Could not ${what} ${failures.length} role(s): ${names.join(", ")}${more}. First: ${first.message}`,
+    message:
+      `Could not ${what} ${failures.length} role(s): ${names.join(", ")}${more}. ` +
+      `First: ${first.message}`,
     ...(first.code === "RoleNotManaged"
       ? { hint: "Rename or remove the existing roles, or choose another Role name prefix." }
       : {}),
