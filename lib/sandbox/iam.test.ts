@@ -458,6 +458,9 @@ describe("authorization of IAM actions", () => {
       sessionToken: c?.SessionToken ?? "",
     });
     await session.iam.send(new GetRoleCommand({ RoleName: name }));
+    const noName = await sdkError(() => session.iam.send(new GetUserCommand({})));
+    expect(noName).toMatchObject({ code: "ValidationError", status: 400 });
+    expect(noName.message).toBe("Must specify userName when calling with non-User credentials");
     const error = await sdkError(() =>
       session.iam.send(
         new CreateRoleCommand({ RoleName: uniqueName(), AssumeRolePolicyDocument: trust }),

@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ServiceFailure, ValidationError } from "./errors";
 import { MAX_BODY_BYTES } from "./server";
@@ -153,5 +154,77 @@ describe("Query protocol over HTTP", () => {
     } finally {
       await broken.close();
     }
+  });
+});
+
+describe("robustness", () => {
+  /** Writes raw bytes on a fresh connection; resolves with what came back before it closed. */
+  function rawSocket(payload: string, endAfterWrite: boolean): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(t.sandbox.port, "127.0.0.1", () => {
+        socket.write(payload);
+        if (endAfterWrite) socket.end();
+        else socket.destroy();
+      });
+      let received = "";
+      socket.on("data", (chunk) => {
+        received += chunk.toString();
+      });
+      socket.on("close", () => resolve(received));
+      socket.on("error", reject);
+    });
+  }
+
+  it("answers garbage that is not HTTP with 400 and keeps serving", async () => {
+    const answer = await rawSocket("\x00\x01 not http at all\r\n\r\n", true);
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(
+      (await rawRequest(t.sandbox, { form: "Action=GetUser&Version=2010-05-08" })).status,
+    ).toBe(200);
+  });
+
+  it("survives a client that drops the connection halfway through a body", async () => {
+    const head =
+      "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n" +
+      "Content-Length: 1000\r\n\r\nAction=GetUs";
+    await rawSocket(head, false);
+    expect(
+      (await rawRequest(t.sandbox, { form: "Action=GetUser&Version=2010-05-08" })).status,
+    ).toBe(200);
+  });
+
+  it("keeps answering when the injected logger throws", async () => {
+    const noisy = await startTestSandbox({
+      log: () => {
+        throw new Error("logger down");
+      },
+    });
+    try {
+      const res = await rawRequest(noisy.sandbox, { form: "Action=GetUser&Version=2010-05-08" });
+      expect(res.status).toBe(200);
+    } finally {
+      await noisy.close();
+    }
+  });
+
+  it.each([
+    [
+      {
+        userName: "bad name",
+        accessKeyId: "AKIA000000000000TEST",
+        secretAccessKey: "s".repeat(40),
+      },
+      /seedUsers\[0\]\.userName/,
+    ],
+    [
+      { userName: "ok", accessKeyId: "ASIA000000000000TEST", secretAccessKey: "s".repeat(40) },
+      /seedUsers\[0\]\.accessKeyId/,
+    ],
+    [
+      { userName: "ok", accessKeyId: "AKIA000000000000TEST", secretAccessKey: "short" },
+      /seedUsers\[0\]\.secretAccessKey/,
+    ],
+  ])("refuses a bad seed user %o, naming the field", async (seed, message) => {
+    await expect(startTestSandbox({ seedUsers: [seed] })).rejects.toThrow(message);
   });
 });

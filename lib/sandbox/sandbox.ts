@@ -81,6 +81,21 @@ export function checkKnobs(knobs: Partial<SandboxKnobs>): void {
   }
 }
 
+function checkSeedUsers(seeds: NonNullable<SandboxOptions["seedUsers"]>): void {
+  seeds.forEach((seed, i) => {
+    const at = `seedUsers[${i}]`;
+    if (!/^[\w+=,.@-]{1,64}$/.test(seed.userName)) {
+      throw new RangeError(`${at}.userName: must be 1-64 of [\\w+=,.@-], got '${seed.userName}'`);
+    }
+    if (!/^AKIA[A-Z0-9]{12,124}$/.test(seed.accessKeyId)) {
+      throw new RangeError(`${at}.accessKeyId: must be AKIA followed by 12-124 of [A-Z0-9]`);
+    }
+    if (seed.secretAccessKey.length < 16) {
+      throw new RangeError(`${at}.secretAccessKey: must be at least 16 characters`);
+    }
+  });
+}
+
 function denialReason(result: string, action: string): string {
   return result === "ExplicitlyDenied"
     ? "with an explicit deny in an identity-based policy"
@@ -103,7 +118,20 @@ export async function createSandbox(
   }
   const now = options.now ?? Date.now;
   const clock = () => now() + knobs.clockOffsetMs;
-  const log = options.log ?? (() => {});
+  const userLog = options.log ?? (() => {});
+  const log = (fields: Record<string, unknown>) => {
+    try {
+      userLog(fields);
+    } catch (error) {
+      // A logger that throws must not take a request (or the process) down with it; stderr
+      // is the one place left to say so.
+      process.stderr.write(`rolechain sandbox: log function failed: ${String(error)}\n`);
+    }
+  };
+  checkSeedUsers(options.seedUsers ?? []);
+  if (options.accountId !== undefined && !/^\d{12}$/.test(options.accountId)) {
+    throw new RangeError(`accountId: must be 12 digits, got '${options.accountId}'`);
+  }
   const state = openSandboxState(options.dataDir, options.accountId);
   try {
     const base = state.ensureUser({
