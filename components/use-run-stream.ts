@@ -131,11 +131,24 @@ export function useRunStream(runId: string | null): RunLiveState {
 
     const start = async () => {
       try {
-        const [summary, graph] = await Promise.all([
-          fetchJson<RunSummary>(`/api/runs/${runId}`),
-          fetchJson<GraphModel>(`/api/runs/${runId}/graph`),
-        ]);
+        // Graph first, then summary: a run still running after the graph was read has every
+        // later event (its final status included) after the graph's lastSeq.
+        let graph = await fetchJson<GraphModel>(`/api/runs/${runId}/graph`);
+        const summary = await fetchJson<RunSummary>(`/api/runs/${runId}`);
         if (disposed) return;
+        if (summary.kind !== "chain") {
+          // Provisioning has no graph; its few progress events replay from the start and the
+          // stream closes after the final status.
+          live.summary = summary;
+          live.status = summary.status === "running" ? "running" : null;
+          schedule();
+          follow(0);
+          return;
+        }
+        if (summary.status !== "running") {
+          // It may have ended between the two reads: this graph has every event.
+          graph = await fetchJson<GraphModel>(`/api/runs/${runId}/graph`);
+        }
         live.summary = summary;
         live.status = summary.status;
         live.error = summary.error;

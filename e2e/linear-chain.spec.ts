@@ -44,6 +44,17 @@ test("a new user provisions 101 roles, watches a 100-hop linear chain grow and e
     chainGraph(page).getByRole("group", { name: "rolechain-101 (current)" }),
   ).toHaveCount(1);
 
+  const hopLog = page.getByRole("table", { name: "Hop log" });
+  await expect(hopLog).toHaveAttribute("aria-rowcount", "102");
+  await expect(hopLog.getByRole("row").filter({ hasText: "rolechain-1" }).first()).toBeVisible();
+
+  await page.getByPlaceholder("Find role").fill("rolechain-7");
+  await page.getByRole("button", { name: "Find", exact: true }).click();
+  await expect(page.getByText("Showing rolechain-7.")).toBeVisible();
+  await expect(
+    chainGraph(page).getByRole("group", { name: "rolechain-7", exact: true }),
+  ).toBeInViewport();
+
   const records = await exportCsv(page);
   expectHopsInOrder(records, 101);
   records.forEach((record, index) => {
@@ -53,5 +64,14 @@ test("a new user provisions 101 roles, watches a 100-hop linear chain grow and e
   });
   expect(records[0]?.from_arn).toMatch(/:user\//);
 
+  // The README's picture: the finished run, followed to its newest identity.
+  await page.getByRole("button", { name: "Find", exact: true }).click();
+  await page.getByPlaceholder("Find role").fill("rolechain-101");
+  await page.getByRole("button", { name: "Find", exact: true }).click();
   await page.screenshot({ path: "docs/screenshot.png" });
+
+  await page.getByRole("link", { name: "Open run page" }).click();
+  await expect(page).toHaveURL(/\/runs\//);
+  await expect(page.getByText("Status: completed")).toBeVisible();
+  expect(await graphCounts(page)).toEqual({ identities: 102, transitions: 101, hops: 101 });
 });

@@ -24,7 +24,8 @@ export interface ChainChoice {
 /** Fills the chain form and presses `Start chain`. */
 export async function startChain(page: Page, choice: ChainChoice): Promise<void> {
   await page.getByLabel("Chain mode", { exact: true }).selectOption({ label: choice.mode });
-  if (choice.hops !== undefined) await page.getByLabel("Hops", { exact: true }).fill(String(choice.hops));
+  if (choice.hops !== undefined)
+    await page.getByLabel("Hops", { exact: true }).fill(String(choice.hops));
   if (choice.intervalMs !== undefined) {
     await page.getByText("Options", { exact: true }).click();
     await page.getByLabel("Interval between hops (ms)").fill(String(choice.intervalMs));
