@@ -148,7 +148,7 @@ describe("SigV4 authentication", () => {
     await expect(t.clients(base()).iam.send(new GetUserCommand({}))).resolves.toBeDefined();
   });
 
-  it("lets an SDK with retries correct its clock skew from the response's Date header", async () => {
+  it("lets a retrying SDK correct its clock skew from the Date header", async () => {
     t.sandbox.setKnobs({ clockOffsetMs: 40 * 60_000 });
     const iam = new IAMClient({
       endpoint: t.sandbox.url,

@@ -224,6 +224,11 @@ function checkSkew(signedAt: number, clock: number): void {
   }
 }
 
+/** `arn:aws:sts::<acct>:assumed-role/<role>/<session>`: the role's path is not part of it. */
+function assumedRoleArn(claims: SessionClaims): string {
+  return `arn:aws:sts::${claims.accountId}:assumed-role/${claims.roleName}/${claims.sessionName}`;
+}
+
 interface KeyMaterial {
   secretAccessKey: string;
   toCaller(): Caller;
@@ -246,7 +251,7 @@ function resolveKey(
       toCaller: () => ({
         kind: "assumed-role",
         accountId: claims.accountId,
-        arn: `arn:aws:sts::${claims.accountId}:assumed-role/${claims.roleName}/${claims.sessionName}`,
+        arn: assumedRoleArn(claims),
         session: claims,
         accessKeyId,
       }),

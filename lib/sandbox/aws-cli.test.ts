@@ -84,7 +84,7 @@ describe.skipIf(!fs.existsSync(AWS))("aws CLI (/usr/bin/aws)", () => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it("chains five hops from the shell, each get-caller-identity naming that hop's role", async () => {
+  it("chains five hops from the shell; get-caller-identity names each hop's role", async () => {
     const before = t.sandbox.stats().requests;
     const { stdout } = await run("bash", ["-c", CHAIN_SCRIPT], { cwd: work, env });
     const account = t.sandbox.accountId;

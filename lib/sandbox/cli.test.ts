@@ -62,7 +62,7 @@ afterEach(() => {
 });
 
 describe("npm run sandbox", () => {
-  it("prints only eval-able export lines, serves them, logs on stderr, exits 0 on SIGTERM", async () => {
+  it("prints only export lines, serves them, logs on stderr, exits 0 on SIGTERM", async () => {
     const dataDir = makeTempDir();
     const { child, out, exited } = spawnCli(["--port", "0", "--data", dataDir], {
       ROLECHAIN_SANDBOX_ACCOUNT: "210987654321",

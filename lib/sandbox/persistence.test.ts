@@ -18,7 +18,7 @@ const SEEDED = {
 };
 
 describe("persistence", () => {
-  it("keeps account, users, keys, roles, policies, tags and live sessions across a restart", async () => {
+  it("keeps account, users, keys, roles, policies, tags and sessions over a restart", async () => {
     const dataDir = makeTempDir();
     const first = await startTestSandbox({
       dataDir,

@@ -154,7 +154,8 @@ export async function createSandbox(
       if (decision.allowed) return;
       if (decision.detail) log({ event: "policy-invalid", action, detail: decision.detail });
       throw new AccessDenied(
-        `${notAuthorizedMessage(caller.arn, action, resource)} ${denialReason(decision.result, action)}`,
+        `${notAuthorizedMessage(caller.arn, action, resource)} ` +
+          denialReason(decision.result, action),
       );
     };
     const server = http.createServer(

@@ -42,7 +42,8 @@ export function toXmlChildren(value: unknown): string {
   if (value instanceof Map) {
     let out = "";
     for (const [key, child] of value) {
-      out += `<entry><key>${escapeXml(String(key))}</key><value>${toXmlChildren(child)}</value></entry>`;
+      const entry = `<key>${escapeXml(String(key))}</key><value>${toXmlChildren(child)}</value>`;
+      out += `<entry>${entry}</entry>`;
     }
     return out;
   }
