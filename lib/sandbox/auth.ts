@@ -258,8 +258,8 @@ function resolveKey(
     };
   }
   const key = state.getAccessKey(accessKeyId);
-  const user = key && key.status === "Active" ? state.getUserByName(key.userName) : undefined;
-  if (!key || !user) throw new InvalidClientTokenId(MESSAGES.invalidToken);
+  if (key?.status !== "Active") throw new InvalidClientTokenId(MESSAGES.invalidToken);
+  const { user } = key;
   return {
     secretAccessKey: key.secretAccessKey,
     toCaller: () => ({

@@ -23,7 +23,7 @@ export interface AccessKeyRecord {
   accessKeyId: string;
   /** The sandbox's own secret: it must know it to verify signatures, as AWS does. */
   secretAccessKey: string;
-  userName: string;
+  user: UserRecord;
   status: "Active" | "Inactive";
 }
 
@@ -148,7 +148,6 @@ export class SandboxState implements StsStateReader {
       ),
       rolePolicyCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM role_policies"),
       user: db.prepare<[string], UserRow>("SELECT * FROM users WHERE user_name = ?"),
-      userById: db.prepare<[string], UserRow>("SELECT * FROM users WHERE user_id = ?"),
       userCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM users"),
       insertUser: db.prepare(
         "INSERT INTO users (user_name, user_id, path, create_date) VALUES (?, ?, ?, ?)",
@@ -165,6 +164,14 @@ export class SandboxState implements StsStateReader {
         [string],
         { access_key_id: string; user_id: string; secret: string; status: string }
       >("SELECT * FROM access_keys WHERE access_key_id = ?"),
+      // One query on the hot path of every user-signed request.
+      accessKeyWithUser: db.prepare<
+        [string],
+        UserRow & { access_key_id: string; secret: string; status: string }
+      >(
+        `SELECT k.access_key_id, k.secret, k.status, u.* FROM access_keys k
+         JOIN users u ON u.user_id = k.user_id WHERE k.access_key_id = ?`,
+      ),
       firstKeyOfUser: db.prepare<[string], { access_key_id: string; secret: string }>(
         `SELECT access_key_id, secret FROM access_keys WHERE user_id = ? AND status = 'Active'
          ORDER BY create_date, access_key_id LIMIT 1`,
@@ -268,14 +275,12 @@ export class SandboxState implements StsStateReader {
   }
 
   getAccessKey(accessKeyId: string): AccessKeyRecord | undefined {
-    const row = this.q.accessKey.get(accessKeyId);
+    const row = this.q.accessKeyWithUser.get(accessKeyId);
     if (!row) return undefined;
-    const user = this.q.userById.get(row.user_id);
-    if (!user) return undefined;
     return {
       accessKeyId: row.access_key_id,
       secretAccessKey: row.secret,
-      userName: user.user_name,
+      user: this.toUser(row),
       status: row.status === "Active" ? "Active" : "Inactive",
     };
   }
