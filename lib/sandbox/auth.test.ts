@@ -1,3 +1,4 @@
+import { Sha256 } from "@aws-crypto/sha256-js";
 import {
   CreateRoleCommand,
   GetUserCommand,
@@ -5,6 +6,8 @@ import {
   PutRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   allowPolicy,
@@ -185,5 +188,61 @@ describe("SigV4 authentication", () => {
     const before = t.sandbox.stats().regions["ap-southeast-2"] ?? 0;
     await t.clients(base(), "ap-southeast-2").sts.send(new GetCallerIdentityCommand({}));
     expect(t.sandbox.stats().regions["ap-southeast-2"]).toBe(before + 1);
+  });
+});
+
+describe("presigned requests (SigV4 query-string auth)", () => {
+  async function presignedGetCallerIdentity(
+    credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+    signedAt: number,
+    expiresIn: number,
+  ): Promise<{ status: number; body: string }> {
+    const url = new URL(t.sandbox.url);
+    const signer = new SignatureV4({
+      credentials,
+      region: "us-east-1",
+      service: "sts",
+      sha256: Sha256,
+    });
+    const presigned = await signer.presign(
+      new HttpRequest({
+        method: "GET",
+        protocol: "http:",
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: "/",
+        query: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+        headers: { host: url.host },
+      }),
+      { signingDate: new Date(signedAt), expiresIn },
+    );
+    const query = new URLSearchParams(presigned.query as Record<string, string>).toString();
+    const response = await fetch(`${t.sandbox.url}/?${query.replace(/\+/g, "%20")}`);
+    return { status: response.status, body: await response.text() };
+  }
+
+  it("answers a presigned GetCallerIdentity as the signer", async () => {
+    const res = await presignedGetCallerIdentity({ ...base() }, Date.now(), 60);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain(`<Arn>${base().arn}</Arn>`);
+  });
+
+  it("answers a presigned request from a role session as that session", async () => {
+    const res = await presignedGetCallerIdentity(await assume(), Date.now(), 60);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain(":assumed-role/auth-role/auth</Arn>");
+  });
+
+  it("refuses a presigned request past X-Amz-Expires with RequestExpired", async () => {
+    const res = await presignedGetCallerIdentity({ ...base() }, Date.now() - 120_000, 60);
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("<Code>RequestExpired</Code>");
+  });
+
+  it("refuses a presigned request signed with the wrong secret", async () => {
+    const wrong = { accessKeyId: base().accessKeyId, secretAccessKey: "w".repeat(40) };
+    const res = await presignedGetCallerIdentity(wrong, Date.now(), 60);
+    expect(res.status).toBe(403);
+    expect(res.body).toContain("<Code>SignatureDoesNotMatch</Code>");
   });
 });

@@ -8,21 +8,23 @@ import type { IncomingHttpHeaders } from "node:http";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { Caller, SessionClaims } from "./contracts";
+import { resolveKey, type SessionCodec } from "./caller-keys";
+import type { Caller } from "./contracts";
 import {
   ExpiredToken,
   IncompleteSignature,
-  InvalidClientTokenId,
   MissingAuthenticationToken,
+  RequestExpired,
   SignatureDoesNotMatch,
 } from "./errors";
 import type { SandboxState } from "./state";
+
+export type { SessionCodec } from "./caller-keys";
 
 /** How far a request's X-Amz-Date may be from the sandbox clock, as AWS allows. */
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
 const MESSAGES = {
-  invalidToken: "The security token included in the request is invalid.",
   expiredToken: "The security token included in the request is expired",
   mismatch:
     "The request signature we calculated does not match the signature you provided. Check " +
@@ -30,12 +32,6 @@ const MESSAGES = {
     "details.",
   missing: "Request is missing Authentication Token",
 } as const;
-
-/** The STS layer's session token functions (lib/sandbox/session-token.ts), injected. */
-export interface SessionCodec {
-  openSessionToken(masterKey: Buffer, accessKeyId: string, sessionToken: string): SessionClaims;
-  deriveSessionSecret(masterKey: Buffer, accessKeyId: string): string;
-}
 
 export interface SignedRequest {
   method: string;
@@ -88,7 +84,16 @@ function parseAuthorization(header: string): AuthorizationHeader {
       missing.map((f) => `Authorization header requires '${f}' parameter.`).join(" "),
     );
   }
-  const scope = (fields.get("Credential") ?? "").split("/");
+  return {
+    ...parseCredential(fields.get("Credential") ?? ""),
+    signedHeaders: (fields.get("SignedHeaders") ?? "").split(";").filter(Boolean),
+    signature: fields.get("Signature") ?? "",
+  };
+}
+
+/** `AKIA…/20260102/us-east-1/sts/aws4_request` -> its parts. */
+function parseCredential(credential: string) {
+  const scope = credential.split("/");
   const [accessKeyId, date, region, service, terminator] = scope;
   if (scope.length !== 5 || !accessKeyId || !date || !region || !service) {
     throw new IncompleteSignature(
@@ -101,14 +106,7 @@ function parseAuthorization(header: string): AuthorizationHeader {
       `Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'.`,
     );
   }
-  return {
-    accessKeyId,
-    date,
-    region,
-    service,
-    signedHeaders: (fields.get("SignedHeaders") ?? "").split(";").filter(Boolean),
-    signature: fields.get("Signature") ?? "",
-  };
+  return { accessKeyId, date, region, service };
 }
 
 /** `20260102T030405Z` -> epoch ms, or undefined when not in ISO 8601 basic format. */
@@ -224,53 +222,100 @@ function checkSkew(signedAt: number, clock: number): void {
   }
 }
 
-/** `arn:aws:sts::<acct>:assumed-role/<role>/<session>`: the role's path is not part of it. */
-function assumedRoleArn(claims: SessionClaims): string {
-  return `arn:aws:sts::${claims.accountId}:assumed-role/${claims.roleName}/${claims.sessionName}`;
-}
+/** The query parameters SigV4 query-string auth adds; the signer adds them back itself. */
+const PRESIGN_PARAMS = [
+  "X-Amz-Algorithm",
+  "X-Amz-Credential",
+  "X-Amz-Date",
+  "X-Amz-Expires",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Signature",
+  "X-Amz-Security-Token",
+];
 
-interface KeyMaterial {
-  secretAccessKey: string;
-  toCaller(): Caller;
-  expiresAt?: number;
-}
+/** Longest validity SigV4 allows a presigned request: 7 days. */
+const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
-function resolveKey(
+/**
+ * SigV4 query-string auth (a presigned URL, e.g. a presigned GetCallerIdentity): the same
+ * recomputation through the SDK signer's `presign`, valid from X-Amz-Date for X-Amz-Expires.
+ */
+async function verifyPresigned(
   request: SignedRequest,
-  accessKeyId: string,
+  query: Record<string, string | string[]>,
   state: SandboxState,
   codec: SessionCodec,
-): KeyMaterial {
-  if (accessKeyId.startsWith("ASIA")) {
-    const token = headerValue(request.headers, "x-amz-security-token");
-    if (!token) throw new InvalidClientTokenId(MESSAGES.invalidToken);
-    const claims = codec.openSessionToken(state.masterKey, accessKeyId, token);
-    return {
-      secretAccessKey: codec.deriveSessionSecret(state.masterKey, accessKeyId),
-      expiresAt: claims.expiresAt,
-      toCaller: () => ({
-        kind: "assumed-role",
-        accountId: claims.accountId,
-        arn: assumedRoleArn(claims),
-        session: claims,
-        accessKeyId,
-      }),
-    };
-  }
-  const key = state.getAccessKey(accessKeyId);
-  if (key?.status !== "Active") throw new InvalidClientTokenId(MESSAGES.invalidToken);
-  const { user } = key;
-  return {
-    secretAccessKey: key.secretAccessKey,
-    toCaller: () => ({
-      kind: "user",
-      accountId: user.accountId,
-      arn: user.arn,
-      userName: user.userName,
-      userId: user.userId,
-      accessKeyId,
-    }),
+  clock: number,
+): Promise<Authenticated> {
+  const one = (name: string) => {
+    const value = query[name];
+    if (typeof value !== "string" || value === "") {
+      throw new IncompleteSignature(`Presigned request requires the '${name}' query parameter.`);
+    }
+    return value;
   };
+  if (one("X-Amz-Algorithm") !== "AWS4-HMAC-SHA256") {
+    throw new IncompleteSignature("Unsupported X-Amz-Algorithm; only AWS4-HMAC-SHA256 is.");
+  }
+  const scope = parseCredential(one("X-Amz-Credential"));
+  const signedAt = parseAmzDate(one("X-Amz-Date"));
+  const expiresIn = Number(one("X-Amz-Expires"));
+  if (signedAt === undefined) {
+    throw new IncompleteSignature("X-Amz-Date must be in ISO 8601 basic format.");
+  }
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
+    throw new IncompleteSignature(`X-Amz-Expires must be 1 to ${MAX_PRESIGN_SECONDS} seconds.`);
+  }
+  const token =
+    typeof query["X-Amz-Security-Token"] === "string" ? query["X-Amz-Security-Token"] : undefined;
+  const key = resolveKey(scope.accessKeyId, token, state, codec);
+  const signedHeaders = one("X-Amz-SignedHeaders").split(";").filter(Boolean);
+  const headers: Record<string, string> = {};
+  for (const name of signedHeaders) {
+    const value = headerValue(request.headers, name);
+    if (value === undefined) throw new SignatureDoesNotMatch(MESSAGES.mismatch);
+    headers[name] = value;
+  }
+  const rest = Object.fromEntries(
+    Object.entries(query).filter(([name]) => !PRESIGN_PARAMS.includes(name)),
+  );
+  const signer = new SignatureV4({
+    credentials: {
+      accessKeyId: scope.accessKeyId,
+      secretAccessKey: key.secretAccessKey,
+      ...(token === undefined ? {} : { sessionToken: token }),
+    },
+    region: scope.region,
+    service: scope.service,
+    sha256: Sha256,
+  });
+  const presigned = await signer.presign(
+    new HttpRequest({
+      method: request.method,
+      protocol: "http:",
+      hostname: headers.host ?? "",
+      path: request.path,
+      query: rest,
+      headers,
+      ...(request.body.length > 0 ? { body: request.body } : {}),
+    }),
+    {
+      signingDate: new Date(signedAt),
+      expiresIn,
+      signingRegion: scope.region,
+      signingService: scope.service,
+      signableHeaders: new Set(signedHeaders),
+    },
+  );
+  if (!sameSignature(String(presigned.query?.["X-Amz-Signature"] ?? ""), one("X-Amz-Signature"))) {
+    throw new SignatureDoesNotMatch(MESSAGES.mismatch);
+  }
+  if (signedAt > clock + MAX_CLOCK_SKEW_MS) checkSkew(signedAt, clock);
+  if (signedAt + expiresIn * 1000 < clock) throw new RequestExpired("Request has expired.");
+  if (key.expiresAt !== undefined && key.expiresAt <= clock) {
+    throw new ExpiredToken(MESSAGES.expiredToken);
+  }
+  return { caller: key.toCaller(), region: scope.region, service: scope.service };
 }
 
 /**
@@ -286,7 +331,12 @@ export async function authenticate(
   clock: number,
 ): Promise<Authenticated> {
   const header = headerValue(request.headers, "authorization");
-  if (!header) throw new MissingAuthenticationToken(MESSAGES.missing);
+  if (!header) {
+    const query = parseSigningQuery(request.rawQuery);
+    if (query["X-Amz-Algorithm"] !== undefined)
+      return verifyPresigned(request, query, state, codec, clock);
+    throw new MissingAuthenticationToken(MESSAGES.missing);
+  }
   const auth = parseAuthorization(header);
   const dateHeader = headerValue(request.headers, "x-amz-date");
   const signedAt = dateHeader === undefined ? undefined : parseAmzDate(dateHeader);
@@ -296,7 +346,8 @@ export async function authenticate(
         "in ISO 8601 basic format (YYYYMMDD'T'HHMMSS'Z').",
     );
   }
-  const key = resolveKey(request, auth.accessKeyId, state, codec);
+  const token = headerValue(request.headers, "x-amz-security-token");
+  const key = resolveKey(auth.accessKeyId, token, state, codec);
   checkPayloadHash(request);
   const expected = await recomputeSignature(request, auth, key.secretAccessKey, new Date(signedAt));
   if (!sameSignature(expected, auth.signature)) {
