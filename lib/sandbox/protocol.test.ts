@@ -222,7 +222,7 @@ describe("robustness", () => {
       /seedUsers\[0\]\.accessKeyId/,
     ],
     [
-      { userName: "ok", accessKeyId: "AKIA000000000000TEST", secretAccessKey: "short" },
+      { userName: "ok", accessKeyId: "AKIA000000000000TEST", secretAccessKey: "" },
       /seedUsers\[0\]\.secretAccessKey/,
     ],
   ])("refuses a bad seed user %o, naming the field", async (seed, message) => {
