@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 import { type Authenticated, authenticate, type SessionCodec, signedService } from "./auth";
-import type { Caller, SandboxKnobs, StsStateReader } from "./contracts";
+import type { Caller, SandboxKnobs } from "./contracts";
 import {
   InvalidAction,
   MissingAction,
@@ -20,6 +20,7 @@ import { IAM_ACTIONS, type IamContext } from "./iam";
 import { newRequestId } from "./ids";
 import { parseQueryParams, type QueryParams } from "./query";
 import type { SandboxState } from "./state";
+import type { StsContext } from "./sts";
 import { errorXml, resultXml, type Service } from "./xml";
 
 /** Large enough for any valid request (a 10240-character policy URL-encoded is ~31 KB). */
@@ -29,16 +30,7 @@ const MAX_TRACKED_REGIONS = 64;
 
 export const VERSIONS: Record<Service, string> = { iam: "2010-05-08", sts: "2011-06-15" };
 
-/** What the STS layer's handlers receive (lib/sandbox/sts.ts). */
-export interface StsContext {
-  state: StsStateReader;
-  caller: Caller;
-  now: number;
-  masterKey: Buffer;
-  knobs: SandboxKnobs;
-  requestId: string;
-}
-
+/** An STS action of lib/sandbox/sts.ts: its `<{Action}Result>` content, or a thrown error. */
 export type StsHandler = (ctx: StsContext, params: QueryParams) => unknown | Promise<unknown>;
 
 export interface SandboxStats {
