@@ -362,6 +362,40 @@ describe("authorization of IAM actions", () => {
   });
 });
 
+describe("principal tags of seeded users", () => {
+  it("evaluates aws:PrincipalTag conditions against a seeded user's tags", async () => {
+    const onlyBlue = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "iam:GetUser",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:PrincipalTag/team": "blue" } },
+        },
+      ],
+    });
+    const seed = (userName: string, team: string, n: number) => ({
+      userName,
+      accessKeyId: `AKIATAGGED0000000${n}00`,
+      secretAccessKey: `made-up-${userName}`,
+      policies: [onlyBlue],
+      tags: { team },
+    });
+    const blue = seed("blue-user", "blue", 1);
+    const red = seed("red-user", "red", 2);
+    const tagged = await startTestSandbox({ seedUsers: [blue, red] });
+    try {
+      const ok = await tagged.clients(blue).iam.send(new GetUserCommand({}));
+      expect(ok.User?.UserName).toBe("blue-user");
+      const denied = await sdkError(() => tagged.clients(red).iam.send(new GetUserCommand({})));
+      expect(denied).toMatchObject({ code: "AccessDenied", status: 403 });
+    } finally {
+      await tagged.close();
+    }
+  });
+});
+
 describe("role quota", () => {
   it("refuses the 1001st role with LimitExceeded 409", async () => {
     const fresh = await startTestSandbox();

@@ -45,6 +45,8 @@ export interface SandboxOptions {
     secretAccessKey: string;
     /** Inline policies as JSON texts. */
     policies?: string[];
+    /** IAM tags of the user (they become `aws:PrincipalTag/*` in its requests). */
+    tags?: Record<string, string>;
   }>;
 }
 
@@ -145,6 +147,7 @@ export async function createSandbox(
         now: clock(),
         accessKeyId: seed.accessKeyId,
         secretAccessKey: seed.secretAccessKey,
+        ...(seed.tags === undefined ? {} : { tags: seed.tags }),
         policies: Object.fromEntries((seed.policies ?? []).map((p, i) => [`seed-${i + 1}`, p])),
       });
     }

@@ -130,6 +130,7 @@ export class SandboxState implements StsStateReader {
       deleteRole: db.prepare("DELETE FROM roles WHERE role_id = ?"),
       setTrust: db.prepare("UPDATE roles SET trust_policy = ? WHERE role_id = ?"),
       setRoleTags: db.prepare("UPDATE roles SET tags = ? WHERE role_id = ?"),
+      setUserTags: db.prepare("UPDATE users SET tags = ? WHERE user_id = ?"),
       putRolePolicy: db.prepare(
         "INSERT OR REPLACE INTO role_policies (role_id, policy_name, document) VALUES (?, ?, ?)",
       ),
@@ -293,6 +294,8 @@ export class SandboxState implements StsStateReader {
     userName: string;
     now: number;
     policies: Record<string, string>;
+    /** Replaces the user's tags when given. */
+    tags?: Record<string, string>;
     accessKeyId?: string;
     secretAccessKey?: string;
   }): { user: UserRecord; accessKeyId: string; secretAccessKey: string } {
@@ -301,6 +304,10 @@ export class SandboxState implements StsStateReader {
       if (!row) {
         this.q.insertUser.run(input.userName, newUserId(), "/", input.now);
         row = this.q.user.get(input.userName) as UserRow;
+      }
+      if (input.tags !== undefined) {
+        const tags = Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value }));
+        this.q.setUserTags.run(JSON.stringify(tags), row.user_id);
       }
       for (const [name, document] of Object.entries(input.policies)) {
         this.q.putUserPolicy.run(row.user_id, name, document);
