@@ -10,7 +10,6 @@ import {
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
-import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   allowPolicy,
@@ -317,82 +316,6 @@ describe("account", () => {
     expect(User?.UserId).toMatch(/^AIDA[A-Z0-9]{17}$/);
     const error = await sdkError(() => t.iam.send(new GetUserCommand({ UserName: "nobody" })));
     expect(error).toMatchObject({ code: "NoSuchEntity", status: 404 });
-  });
-});
-
-describe("authorization of IAM actions", () => {
-  it("lets a role session call only the IAM actions its inline policies allow", async () => {
-    const name = uniqueName("session");
-    await createRole({ RoleName: name });
-    await t.iam.send(
-      new PutRolePolicyCommand({
-        RoleName: name,
-        PolicyName: "p",
-        PolicyDocument: allowPolicy(["iam:ListRoles", "iam:GetRole"]),
-      }),
-    );
-    const assumed = await t.sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${t.sandbox.accountId}:role/${name}`,
-        RoleSessionName: "s1",
-      }),
-    );
-    const c = assumed.Credentials;
-    const session = t.clients({
-      accessKeyId: c?.AccessKeyId ?? "",
-      secretAccessKey: c?.SecretAccessKey ?? "",
-      sessionToken: c?.SessionToken ?? "",
-    });
-    await session.iam.send(new GetRoleCommand({ RoleName: name }));
-    const noName = await sdkError(() => session.iam.send(new GetUserCommand({})));
-    expect(noName).toMatchObject({ code: "ValidationError", status: 400 });
-    expect(noName.message).toBe("Must specify userName when calling with non-User credentials");
-    const error = await sdkError(() =>
-      session.iam.send(
-        new CreateRoleCommand({ RoleName: uniqueName(), AssumeRolePolicyDocument: trust }),
-      ),
-    );
-    expect(error).toMatchObject({ code: "AccessDenied", status: 403 });
-    expect(error.message).toMatch(
-      new RegExp(
-        `^User: arn:aws:sts::${t.sandbox.accountId}:assumed-role/${name}/s1 is not ` +
-          "authorized to perform: iam:CreateRole on resource: arn:aws:iam::",
-      ),
-    );
-  });
-});
-
-describe("principal tags of seeded users", () => {
-  it("evaluates aws:PrincipalTag conditions against a seeded user's tags", async () => {
-    const onlyBlue = JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Action: "iam:GetUser",
-          Resource: "*",
-          Condition: { StringEquals: { "aws:PrincipalTag/team": "blue" } },
-        },
-      ],
-    });
-    const seed = (userName: string, team: string, n: number) => ({
-      userName,
-      accessKeyId: `AKIATAGGED0000000${n}00`,
-      secretAccessKey: `made-up-${userName}`,
-      policies: [onlyBlue],
-      tags: { team },
-    });
-    const blue = seed("blue-user", "blue", 1);
-    const red = seed("red-user", "red", 2);
-    const tagged = await startTestSandbox({ seedUsers: [blue, red] });
-    try {
-      const ok = await tagged.clients(blue).iam.send(new GetUserCommand({}));
-      expect(ok.User?.UserName).toBe("blue-user");
-      const denied = await sdkError(() => tagged.clients(red).iam.send(new GetUserCommand({})));
-      expect(denied).toMatchObject({ code: "AccessDenied", status: 403 });
-    } finally {
-      await tagged.close();
-    }
   });
 });
 
