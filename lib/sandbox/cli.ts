@@ -10,6 +10,8 @@
 import { formatLogLine, parseCliArgs, toSandboxOptions, UsageError } from "./cli-args";
 import { type SandboxOptions, startSandbox } from "./index";
 
+const ORPHAN_CHECK_MS = 1000;
+
 async function main(): Promise<void> {
   const log = (fields: Record<string, unknown>) => {
     process.stderr.write(`${formatLogLine({ time: new Date().toISOString(), ...fields })}\n`);
@@ -47,6 +49,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // `npm run` does not pass a SIGTERM aimed at npm on to this process; when whoever started
+  // us goes away we are re-parented, and stop rather than linger holding the port.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop("parent-exited");
+  }, ORPHAN_CHECK_MS).unref();
 }
 
 main().catch((error: unknown) => {
