@@ -97,6 +97,38 @@ describe("npm run sandbox", () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it("stops by itself when the process that started it goes away", async () => {
+    const dataDir = makeTempDir();
+    const out = path.join(dataDir, "exports");
+    // The shell starts the sandbox in the background, waits for its export lines, prints its
+    // pid and exits: the sandbox is orphaned, as when `npm run` is killed.
+    const script =
+      `"${process.execPath}" --conditions=react-server --import tsx lib/sandbox/cli.ts ` +
+      `--port 0 --data "${dataDir}" > "${out}" 2>/dev/null & ` +
+      `until [ -s "${out}" ]; do sleep 0.05; done; echo $!`;
+    const shell = spawn("bash", ["-c", script], { cwd: ROOT, stdio: ["ignore", "pipe", "ignore"] });
+    let printed = "";
+    shell.stdout.on("data", (chunk: Buffer) => {
+      printed += chunk.toString();
+    });
+    await new Promise((resolve) => shell.on("exit", resolve));
+    const pid = Number(printed.trim());
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      await until(() => !alive(), 15_000);
+    } finally {
+      if (alive()) process.kill(pid, "SIGKILL");
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it.each([
     [["--port", "http"], /--port: must be a whole number from 0 to 65535, got 'http'/],
     [["--throttle-rate", "2"], /--throttle-rate: must be a number from 0 to 1/],
