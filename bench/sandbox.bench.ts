@@ -6,7 +6,8 @@
  * Starts the sandbox CLI as a child process on a temporary data dir (exactly as a user would
  * run `npm run sandbox`), creates two roles that trust each other, then measures:
  * 1. GetCallerIdentity calls per second (the cheapest signed call: the baseline) and AssumeRole
- *    calls per second, each with one SDK client, sequential, and their ratio;
+ *    calls per second, each with one SDK client, sequential (in alternating slices, so load
+ *    changes hit both alike), and their ratio;
  * 2. the sandbox process's resident memory (VmRSS) before and after N hops of ping-pong
  *    (default 200,000): the sessions are self-describing, so memory must not grow with them.
  *    PASS when the growth is within 50 MB; the exit status is 1 on FAIL.
@@ -113,17 +114,36 @@ function rssMb(pid: number): number {
   return Number(kb) / 1024;
 }
 
-/** Runs `call` sequentially for `seconds`; returns calls per second. */
-async function callsPerSecond(seconds: number, call: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 50; i++) await call(); // warm the JIT and the connection
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  let calls = 0;
-  while (performance.now() < until) {
-    await call();
-    calls += 1;
+/**
+ * Calls per second of two sequential call loops, measured in alternating 250 ms slices over
+ * `seconds` each, so a change in machine load during the run hits both sides alike and the
+ * ratio between them stays meaningful.
+ */
+async function interleavedRates(
+  seconds: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<[number, number]> {
+  for (let i = 0; i < 50; i++) {
+    await a(); // warm the JIT and the connection
+    await b();
   }
-  return calls / ((performance.now() - started) / 1000);
+  const calls = [0, 0];
+  const spent = [0, 0];
+  const loops = [a, b];
+  const slices = Math.max(1, Math.round((seconds * 1000) / 250));
+  for (let slice = 0; slice < slices * 2; slice++) {
+    const side = slice % 2;
+    const call = loops[side] as () => Promise<unknown>;
+    const started = performance.now();
+    const until = started + 250;
+    while (performance.now() < until) {
+      await call();
+      calls[side] = (calls[side] ?? 0) + 1;
+    }
+    spent[side] = (spent[side] ?? 0) + (performance.now() - started);
+  }
+  return [0, 1].map((side) => (calls[side] ?? 0) / ((spent[side] ?? 1) / 1000)) as [number, number];
 }
 
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
@@ -180,14 +200,14 @@ async function main(): Promise<number> {
       );
     }
 
-    const gciPerSecond = await callsPerSecond(options.seconds, () =>
-      userSts.send(new GetCallerIdentityCommand({})),
-    );
     let n = 0;
-    const assumePerSecond = await callsPerSecond(options.seconds, () =>
-      userSts.send(
-        new AssumeRoleCommand({ RoleArn: roleArn(names[0]), RoleSessionName: `rate-${n++}` }),
-      ),
+    const [gciPerSecond, assumePerSecond] = await interleavedRates(
+      options.seconds,
+      () => userSts.send(new GetCallerIdentityCommand({})),
+      () =>
+        userSts.send(
+          new AssumeRoleCommand({ RoleArn: roleArn(names[0]), RoleSessionName: `rate-${n++}` }),
+        ),
     );
     console.log(`sandbox_get_caller_identity_per_s: ${fixed(gciPerSecond)}`);
     console.log(`sandbox_assume_role_per_s: ${fixed(assumePerSecond)}`);
