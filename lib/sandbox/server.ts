@@ -174,6 +174,8 @@ export function createRequestHandler(deps: HandlerDeps) {
         deps.clock(),
       );
       countInto(deps.stats.regions, auth.region, MAX_TRACKED_REGIONS);
+      // A presigned request names its service in the query, not in a header: now we know it.
+      if (auth.service === "iam" || auth.service === "sts") service = auth.service;
       const result = await dispatch(service, params, auth, requestId);
       body = resultXml(service, params.Action ?? "", result, requestId);
     } catch (error) {
