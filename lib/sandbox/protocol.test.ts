@@ -229,3 +229,18 @@ describe("robustness", () => {
     await expect(startTestSandbox({ seedUsers: [seed] })).rejects.toThrow(message);
   });
 });
+
+describe("stats", () => {
+  it("counts a signing region named like an Object property as just a name", async () => {
+    for (const region of ["__proto__", "constructor"]) {
+      const res = await rawRequest(t.sandbox, {
+        form: "Action=GetUser&Version=2010-05-08",
+        region,
+      });
+      expect(res.status).toBe(200);
+    }
+    const { regions } = t.sandbox.stats();
+    expect(Object.getOwnPropertyDescriptor(regions, "__proto__")?.value).toBe(1);
+    expect(regions.constructor).toBe(1);
+  });
+});

@@ -151,7 +151,12 @@ export async function createSandbox(
         policies: Object.fromEntries((seed.policies ?? []).map((p, i) => [`seed-${i + 1}`, p])),
       });
     }
-    const stats: SandboxStats = { requests: 0, byAction: {}, regions: {} };
+    // Keys come from requests (the signing region): maps without a prototype take any name.
+    const stats: SandboxStats = {
+      requests: 0,
+      byAction: Object.create(null),
+      regions: Object.create(null),
+    };
     const authorize = async (caller: Caller, action: string, resource: string, at: number) => {
       const decision = await isAllowed(state, caller, action, resource, { now: at });
       if (decision.allowed) return;

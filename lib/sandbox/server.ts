@@ -84,7 +84,7 @@ function serviceOf(req: IncomingMessage, params: QueryParams): Service {
 }
 
 function countInto(map: Record<string, number>, key: string, limit: number): void {
-  const name = key in map || Object.keys(map).length < limit ? key : "other";
+  const name = Object.hasOwn(map, key) || Object.keys(map).length < limit ? key : "other";
   map[name] = (map[name] ?? 0) + 1;
 }
 
