@@ -13,6 +13,7 @@ import {
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { layoutGraph, type NodePosition } from "@/lib/graph/layout";
 import type { GraphModel } from "@/lib/graph/types";
+import { COUNT_EDGE_TYPES } from "./count-edge";
 import { sidesFor } from "./edge-sides";
 import { findNode } from "./find-node";
 import { IDENTITY_NODE_TYPES } from "./identity-node";
@@ -67,7 +68,9 @@ function ChainGraphCanvas({ graph }: ChainGraphProps) {
       return;
     }
     const at = positions.get(graph.current);
-    if (at) centreOn(flow, at, Math.max(flow.getZoom(), 0.6));
+    // Re-centre only when the newest identity nears the edge of the view: moving the view on
+    // every hop would remount the nodes at its edges on every frame.
+    if (at && !isInMiddle(flow, at)) centreOn(flow, at, Math.max(flow.getZoom(), 0.6));
   }, [follow, graph, positions, flow]);
 
   const onFind = (event: FormEvent<HTMLFormElement>) => {
@@ -84,7 +87,7 @@ function ChainGraphCanvas({ graph }: ChainGraphProps) {
     setFollow(false);
     setFound(match.id);
     setFindMessage(`Showing ${match.label}.`);
-    centreOn(flow, at, 1.1);
+    centreOn(flow, at, 0.8);
   };
 
   return (
@@ -122,6 +125,7 @@ function ChainGraphCanvas({ graph }: ChainGraphProps) {
           nodes={nodes}
           edges={edges}
           nodeTypes={IDENTITY_NODE_TYPES}
+          edgeTypes={COUNT_EDGE_TYPES}
           onlyRenderVisibleElements
           nodesDraggable={false}
           nodesConnectable={false}
@@ -141,6 +145,17 @@ function ChainGraphCanvas({ graph }: ChainGraphProps) {
       </div>
     </>
   );
+}
+
+/** True when the node sits inside the middle 60% of the visible pane. */
+function isInMiddle(flow: ReturnType<typeof useReactFlow>, at: NodePosition): boolean {
+  const pane = document.querySelector<HTMLElement>(".chain-graph .react-flow");
+  if (!pane) return false;
+  const { x, y, zoom } = flow.getViewport();
+  const left = (at.x + NODE_WIDTH / 2) * zoom + x;
+  const top = (at.y + NODE_HEIGHT / 2) * zoom + y;
+  const { clientWidth: width, clientHeight: height } = pane;
+  return left > width * 0.2 && left < width * 0.8 && top > height * 0.2 && top < height * 0.8;
 }
 
 function centreOn(flow: ReturnType<typeof useReactFlow>, at: NodePosition, zoom: number): void {
@@ -207,6 +222,7 @@ function toFlowEdges(
     const failed = model.errors > 0;
     const edge: Edge = {
       id: model.id,
+      type: "count",
       source: model.source,
       target: model.target,
       ...sides,

@@ -53,8 +53,10 @@ export function HopLog({ runId, count, recent, live }: HopLogProps) {
   const lastIndex = items.at(-1)?.index ?? -1;
 
   useEffect(() => {
-    if (follow && live && count > 0) virtualizer.scrollToIndex(count - 1, { align: "end" });
-  }, [follow, live, count, virtualizer]);
+    // Straight to the bottom: cheaper than the virtualizer's scrollToIndex, which measures.
+    const box = scrollRef.current;
+    if (follow && live && count > 0 && box) box.scrollTop = box.scrollHeight;
+  }, [follow, live, count]);
 
   useEffect(() => {
     if (lastIndex < 0) return;

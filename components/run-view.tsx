@@ -9,6 +9,9 @@ import { HopLog } from "./hop-log";
 import { ProgressMeter } from "./progress-meter";
 import { RunStats } from "./run-stats";
 import { type RunLiveState, useRunStream } from "./use-run-stream";
+import { useThrottled } from "./use-throttled";
+
+const READ_MS = 250;
 
 export interface RunViewProps {
   runId: string;
@@ -30,8 +33,12 @@ export function RunViewBody({
   actions,
   linkToPage,
 }: RunViewProps & { state: RunLiveState }) {
-  const { summary, status, graph, recent, notices, error, loadError } = state;
+  const { summary, status, graph, notices, error, loadError } = state;
   const running = status === "running";
+  // The graph moves every frame; the log and the figures are read, so 4 updates a second.
+  const recent = useThrottled(state.recent, READ_MS);
+  const hopCount = useThrottled(graph.lastHop + 1, READ_MS);
+  const figuresGraph = useThrottled(graph, READ_MS);
   return (
     <article className="panel" aria-label={`Run ${runId}`}>
       <div className="run-head">
@@ -76,15 +83,9 @@ export function RunViewBody({
         />
       ) : (
         <>
-          <RunStats summary={summary} graph={graph} recent={recent} />
+          <RunStats summary={summary} graph={figuresGraph} recent={recent} />
           <ChainGraph graph={graph} />
-          <HopLog
-            key={runId}
-            runId={runId}
-            count={graph.lastHop + 1}
-            recent={recent}
-            live={running}
-          />
+          <HopLog key={runId} runId={runId} count={hopCount} recent={recent} live={running} />
         </>
       )}
     </article>
