@@ -5,6 +5,7 @@ import { startChain, stopRun } from "@/app/actions";
 import { CHAIN_OPTION_LABELS, ChainOptions } from "./chain-options";
 import { Field, type FieldError, FormError, isErrorFor } from "./field";
 import { ProfileInputs } from "./profile-inputs";
+import { useHydrated } from "./use-hydrated";
 
 const MODES = [
   { value: "linear", label: "Linear" },
@@ -35,6 +36,7 @@ export function ChainForm({ liveRunId, onStarted }: ChainFormProps) {
   const [error, setError] = useState<FieldError | null>(null);
   const [stopping, setStopping] = useState(false);
   const [pending, startTransition] = useTransition();
+  const hydrated = useHydrated();
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -71,6 +73,7 @@ export function ChainForm({ liveRunId, onStarted }: ChainFormProps) {
             name="mode"
             value={mode}
             onChange={(event) => setMode(event.target.value as Mode)}
+            disabled={!hydrated}
             aria-invalid={modeInvalid || undefined}
             aria-describedby={modeInvalid ? "chain-mode-error" : undefined}
           >
@@ -105,7 +108,7 @@ export function ChainForm({ liveRunId, onStarted }: ChainFormProps) {
         {mode === "profiles" && <ProfileInputs error={error} />}
         <FormError error={error} labels={LABELS} />
         <div className="row">
-          <button type="submit" disabled={pending || liveRunId !== null}>
+          <button type="submit" disabled={!hydrated || pending || liveRunId !== null}>
             Start chain
           </button>
           {liveRunId && (

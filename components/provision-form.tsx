@@ -6,6 +6,7 @@ import type { ActionResult } from "@/app/actions";
 import { provisionRoles, teardownRoles } from "@/app/actions";
 import { Field, type FieldError, FormError } from "./field";
 import { ProgressMeter } from "./progress-meter";
+import { useHydrated } from "./use-hydrated";
 import { isFinished, useRunStream } from "./use-run-stream";
 
 const LABELS = ["Number of roles", "Role path", "Role name prefix"];
@@ -25,7 +26,8 @@ export function ProvisionForm({ managedRoles, initialRunId = null }: ProvisionFo
   const [runId, setRunId] = useState<string | null>(initialRunId);
   const [pending, startTransition] = useTransition();
   const run = useRunStream(runId);
-  const working = pending || run.status === "running";
+  const hydrated = useHydrated();
+  const working = !hydrated || pending || run.status === "running";
   const kind = run.summary?.kind === "teardown" ? "teardown" : "provision";
 
   // The managed role count in the header of this form comes from the server: refresh it.
