@@ -14,7 +14,7 @@ export default defineConfig({
   timeout: 180_000,
   expect: { timeout: 30_000 },
   globalSetup: "./e2e/support/global-setup.ts",
-  reporter: process.env.CI ? "list" : [["list"]],
+  reporter: "list",
   use: {
     viewport: { width: 1440, height: 900 },
     acceptDownloads: true,

@@ -9,6 +9,7 @@ import {
   provisionRoles,
   runStatus,
 } from "./support/dashboard";
+import { endpointEnv } from "./support/endpoint-env";
 import { type SandboxProcess, startSandboxProcess } from "./support/sandbox-process";
 
 let sandbox: SandboxProcess | undefined;
@@ -34,17 +35,7 @@ test("resolves rolechain-101 from a generated snippet: 101 hops on the graph, CS
   const keys = sandbox.exports;
   app = await startAppServer({
     dataDir: path.join(dataDir, "app"),
-    env: {
-      ROLECHAIN_TARGET: "endpoint",
-      AWS_ENDPOINT_URL: keys.AWS_ENDPOINT_URL ?? "",
-      AWS_ACCESS_KEY_ID: keys.AWS_ACCESS_KEY_ID ?? "",
-      AWS_SECRET_ACCESS_KEY: keys.AWS_SECRET_ACCESS_KEY ?? "",
-      AWS_REGION: keys.AWS_REGION ?? "us-east-1",
-      AWS_PROFILE: "",
-      // No stray ~/.aws files: the run must use only what this test hands it.
-      AWS_CONFIG_FILE: path.join(dataDir, "no-config"),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(dataDir, "no-credentials"),
-    },
+    env: endpointEnv(keys, dataDir),
   });
 
   await page.goto(app.url);

@@ -17,7 +17,11 @@ const EXPECTED = ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KE
  * Starts the sandbox alone (the command behind `npm run sandbox`, without npm in between so the
  * test owns the process it stops) and reads the shell lines it prints on stdout.
  */
-export async function startSandboxProcess(dataDir: string): Promise<SandboxProcess> {
+export async function startSandboxProcess(
+  dataDir: string,
+  /** More CLI flags, e.g. `["--throttle-rate", "0.1"]`. */
+  flags: string[] = [],
+): Promise<SandboxProcess> {
   const child = spawn(
     process.execPath,
     [
@@ -29,6 +33,7 @@ export async function startSandboxProcess(dataDir: string): Promise<SandboxProce
       "0",
       "--data",
       dataDir,
+      ...flags,
     ],
     {
       cwd: REPO_ROOT,
