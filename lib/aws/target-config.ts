@@ -59,7 +59,7 @@ export function resolveTargetConfig(env: Env = process.env): TargetConfig {
     return {
       kind,
       region,
-      dataDir: path.join(path.resolve(dataRoot), "sandbox"),
+      dataDir: path.join(path.resolve(/*turbopackIgnore: true*/ dataRoot), "sandbox"),
       port: resolvePort(env.ROLECHAIN_SANDBOX_PORT),
     };
   }
