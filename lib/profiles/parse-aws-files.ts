@@ -19,6 +19,12 @@ import type {
   SettingOrigin,
 } from "./types";
 
+/**
+ * Warnings reported for both files together; the rest are counted in the last message. A
+ * pasted file can hold hundreds of thousands of repeated sections, each worth a warning.
+ */
+export const MAX_REPORTED_WARNINGS = 100;
+
 /** Config-file sections that are neither profiles nor mistakes. */
 const KNOWN_CONFIG_SECTIONS = ["plugins", "preview", "cli"];
 
@@ -45,12 +51,13 @@ export function parseAwsFiles(texts: AwsFileTexts): ParseAwsFilesResult {
     const text = texts[file];
     if (text === undefined || text === "") continue;
     const parsed = parseIni(text, file);
-    warnings.push(...parsed.warnings);
+    // One at a time: spreading a few hundred thousand warnings into push() overflows the stack.
+    for (const warning of parsed.warnings) warnings.push(warning);
     if (parsed.ok) documents.push(parsed.document);
-    else errors.push(...parsed.errors);
+    else for (const error of parsed.errors) errors.push(error);
   }
   const firstError = errors[0];
-  if (firstError) return { ok: false, error: firstError, errors, warnings };
+  if (firstError) return { ok: false, error: firstError, errors, warnings: capped(warnings) };
 
   const profiles = new Map<string, ProfileDraft>();
   const ssoSessions = new Map<string, ReadonlyMap<string, string>>();
@@ -60,8 +67,26 @@ export function parseAwsFiles(texts: AwsFileTexts): ParseAwsFilesResult {
   }
   return {
     ok: true,
-    files: { kind: "parsed", profiles: profiles as Map<string, AwsProfile>, ssoSessions, warnings },
+    files: {
+      kind: "parsed",
+      profiles: profiles as Map<string, AwsProfile>,
+      ssoSessions,
+      warnings: capped(warnings),
+    },
   };
+}
+
+/** The first `MAX_REPORTED_WARNINGS`, the last of them saying how many more there were. */
+function capped(warnings: AwsFileWarning[]): AwsFileWarning[] {
+  if (warnings.length <= MAX_REPORTED_WARNINGS) return warnings;
+  const shown = warnings.slice(0, MAX_REPORTED_WARNINGS);
+  const last = shown[shown.length - 1] as AwsFileWarning;
+  const hidden = warnings.length - shown.length;
+  shown[shown.length - 1] = {
+    ...last,
+    message: `${last.message} (${hidden} more warnings not shown)`,
+  };
+  return shown;
 }
 
 /** Parsed files pass through; texts get parsed. */
