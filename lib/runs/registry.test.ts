@@ -6,10 +6,17 @@ import type { RunEvent, RunSink } from "./types";
 
 const stores: RunStore[] = [];
 
-function setup(options: { snapshotEvery?: number; dataDir?: string } = {}) {
+function setup(
+  options: { snapshotEvery?: number; dataDir?: string; finishRetryDelaysMs?: number[] } = {},
+) {
   const store = new RunStore({ dataDir: options.dataDir ?? makeTempDataDir() });
   stores.push(store);
-  const registry = createRunRegistry({ store, snapshotEvery: options.snapshotEvery });
+  const registry = createRunRegistry({
+    store,
+    snapshotEvery: options.snapshotEvery,
+    finishRetryDelaysMs: options.finishRetryDelaysMs ?? [],
+    sleep: async () => {},
+  });
   return { store, registry };
 }
 
@@ -244,6 +251,48 @@ describe("run registry", () => {
     await expect.poll(() => errors.mock.calls.length).toBeGreaterThan(0);
     expect(errors.mock.calls[0]?.[0]).toBe("runs.registry finish_failed");
     expect(errors.mock.calls[0]?.[1]).toMatchObject({ runId: run.id });
+    errors.mockRestore();
+    stores.pop();
+  });
+
+  it("retries a final write refused by a locked database, so the run ends stored", async () => {
+    const { registry, store } = setup({ finishRetryDelaysMs: [0, 0] });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const realFinish = store.finish.bind(store);
+    // A stand-in for another process holding the write lock past busy_timeout.
+    const finish = vi.spyOn(store, "finish").mockImplementationOnce(() => {
+      throw Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" });
+    });
+    finish.mockImplementation(realFinish);
+    const gated = gatedWork(() => ({ status: "completed" }));
+    const run = registry.start(CHAIN, gated.work);
+    const events = collect(registry, run.id);
+    await expect.poll(() => gated.sink()).toBeDefined();
+    gated.release();
+
+    const final = (await events).at(-1);
+    expect(final).toMatchObject({ type: "status", data: { status: "completed" } });
+    expect(store.getRun(run.id)?.status).toBe("completed");
+    expect(store.eventsAfter(run.id, 0, 10).map((event) => event.seq)).toEqual([1, 2]);
+    expect(errors.mock.calls[0]?.[1]).toMatchObject({ code: "SQLITE_BUSY", retryInMs: 0 });
+    errors.mockRestore();
+  });
+
+  it("ends every live stream even when the store never takes the final write", async () => {
+    const { registry, store } = setup({ finishRetryDelaysMs: [0] });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const gated = gatedWork(() => {
+      store.close();
+      return { status: "completed" };
+    });
+    const run = registry.start(CHAIN, gated.work);
+    const events = collect(registry, run.id);
+    await expect.poll(() => gated.sink()).toBeDefined();
+    gated.release();
+
+    expect((await events).at(-1)).toMatchObject({ seq: 2, data: { status: "completed" } });
+    expect(registry.get(run.id)?.status).toBe("completed");
+    expect(errors).toHaveBeenCalledTimes(2);
     errors.mockRestore();
     stores.pop();
   });

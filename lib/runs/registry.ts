@@ -80,9 +80,19 @@ export interface RunRegistryOptions {
   isProcessAlive?: (pid: number) => boolean;
   /** How work is scheduled after `start` returns (tests may run it synchronously). */
   schedule?: (task: () => void) => void;
+  /**
+   * Pauses before retrying a final write the store refused (a locked or briefly unavailable
+   * database); one retry per entry. Default: about a minute in all.
+   */
+  finishRetryDelaysMs?: readonly number[];
+  /** How those pauses are waited (tests pass one that returns at once). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const DEFAULT_LIST_LIMIT = 50;
+export const FINISH_RETRY_DELAYS_MS: readonly number[] = [250, 1_000, 4_000, 15_000, 40_000];
+
+const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A run's final status: anything but `running`. */
 export function isFinalStatus(status: RunStatus): boolean {
@@ -104,6 +114,8 @@ class ServerRunRegistry implements RunRegistry {
   readonly #createId: () => string;
   readonly #snapshotEvery: number;
   readonly #schedule: (task: () => void) => void;
+  readonly #finishRetryDelaysMs: readonly number[];
+  readonly #sleep: (ms: number) => Promise<void>;
   readonly #live = new Map<string, LiveRun>();
 
   constructor(options: RunRegistryOptions) {
@@ -113,6 +125,8 @@ class ServerRunRegistry implements RunRegistry {
     this.#createId = options.createId ?? createRunIdFactory({ now: () => this.#now().getTime() });
     this.#snapshotEvery = options.snapshotEvery ?? 1000;
     this.#schedule = options.schedule ?? ((task) => setImmediate(task));
+    this.#finishRetryDelaysMs = options.finishRetryDelaysMs ?? FINISH_RETRY_DELAYS_MS;
+    this.#sleep = options.sleep ?? sleepMs;
     this.#store.recoverInterrupted(
       (run, events) => foldEvents(events, run.graph ?? undefined),
       options.isProcessAlive ?? isOtherProcessAlive,
@@ -231,15 +245,50 @@ class ServerRunRegistry implements RunRegistry {
     } catch (error) {
       outcome = { status: "failed", error: toRunError(error) };
     }
-    try {
-      this.#finish(live, outcome);
-    } catch (error) {
-      // The store refused the final write (disk full, database closed). Nobody awaits this
-      // promise, so log it here rather than let an unhandled rejection take the server down;
-      // the run stays `running` in the store and becomes `interrupted` on the next start.
-      const code = (error as { code?: unknown } | null)?.code;
-      console.error("runs.registry finish_failed", { runId: live.summary.id, code, error });
+    await this.#finishWithRetries(live, outcome);
+  }
+
+  /**
+   * The final write, retried: a database locked by another process (busy_timeout spent) or a
+   * full disk may clear, and until the final status is stored the run reads `running` and every
+   * stream waits for its end. Nobody awaits this, so failures are logged, never thrown. If the
+   * store never takes it, the final status still goes out on the bus (unstored, so not replayed)
+   * so no stream hangs; the next server start marks the run `interrupted`, hops intact.
+   */
+  async #finishWithRetries(live: LiveRun, outcome: RunOutcome): Promise<void> {
+    const delays = this.#finishRetryDelaysMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        this.#finish(live, outcome);
+        return;
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        const retryInMs = delays[attempt];
+        console.error("runs.registry finish_failed", {
+          runId: live.summary.id,
+          code,
+          attempt: attempt + 1,
+          retryInMs: retryInMs ?? null,
+          error,
+        });
+        if (retryInMs === undefined) {
+          this.#publishUnstoredFinal(live, outcome);
+          return;
+        }
+        await this.#sleep(retryInMs);
+      }
     }
+  }
+
+  #publishUnstoredFinal(live: LiveRun, outcome: RunOutcome): void {
+    // The run stays in the live map, so this server keeps answering its final status.
+    const runId = live.summary.id;
+    this.#bus.publish({
+      seq: live.folder.lastSeq + 1,
+      runId,
+      type: "status",
+      data: { status: outcome.status, error: outcome.error ?? null },
+    });
   }
 
   #sinkFor(live: LiveRun): RunSink {

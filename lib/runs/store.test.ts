@@ -149,4 +149,18 @@ describe("RunStore", () => {
     expect(event).toMatchObject({ seq: 2, type: "status", data: { status: "failed" } });
     expect(store.getRun(id)).toMatchObject({ status: "failed", graphSeq: 2 });
   });
+
+  it("keeps sequence numbers gapless after a final write that rolled back", () => {
+    const store = openStore();
+    const id = newRun(store);
+    store.append(id, { type: "hop", data: makeHop(0, "A", null) });
+    // A graph that cannot be serialised fails the transaction after its status event went in.
+    const graph = { ...foldEvents([]), lastSeq: 1, broken: 1n } as never;
+    expect(() =>
+      store.finish(id, { status: "completed", error: null, hops: 1, errors: 0, graph }),
+    ).toThrow();
+
+    expect(store.append(id, { type: "progress", data: { phase: "notice" } }).seq).toBe(2);
+    expect(store.eventsAfter(id, 0, 10).map((event) => event.seq)).toEqual([1, 2]);
+  });
 });

@@ -293,7 +293,13 @@ export class RunStore {
    * can never leave a final event on a run still marked `running` (or the reverse).
    */
   finish(runId: string, result: FinishedRun): RunEvent {
-    return this.#finishTx(runId, result);
+    try {
+      return this.#finishTx(runId, result);
+    } catch (error) {
+      // The transaction rolled back its status event: forget the seq it took, read it again.
+      this.#lastSeq.delete(runId);
+      throw error;
+    }
   }
 
   close(): void {
