@@ -1,3 +1,4 @@
+import net from "node:net";
 import { CreateRoleCommand, PutRolePolicyCommand } from "@aws-sdk/client-iam";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createIamClient } from "@/lib/aws";
@@ -60,6 +61,40 @@ async function createRole(env: SandboxTarget, name: string, identityPolicy?: str
 
 const assumeRoleCount = (env: SandboxTarget) => env.sandbox.stats().byAction.AssumeRole ?? 0;
 
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/**
+ * Records the host of every socket connect while it is installed, and refuses (before any DNS
+ * lookup) any that is not loopback: case C06's "no route out", enforced here so a broken
+ * endpoint override fails the test instead of reaching for an amazonaws.com host.
+ */
+function guardOutboundConnections() {
+  const hosts: string[] = [];
+  const original = net.Socket.prototype.connect;
+  // biome-ignore lint/suspicious/noExplicitAny: connect's overloads take options, a port or a path
+  net.Socket.prototype.connect = function guarded(this: net.Socket, ...args: any[]) {
+    // net.createConnection passes its normalised [options, callback] array as one argument.
+    const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+    // Node's own default for a TCP connect without a host is localhost.
+    const host = typeof first === "object" && first?.host ? String(first.host) : "localhost";
+    hosts.push(host);
+    if (!LOOPBACK.has(host)) {
+      const refused = Object.assign(new Error(`test refused a connection to ${host}`), {
+        code: "ENETUNREACH",
+      });
+      process.nextTick(() => this.destroy(refused));
+      return this;
+    }
+    return original.apply(this, args as Parameters<typeof original>);
+  } as typeof original;
+  return {
+    hosts,
+    restore() {
+      net.Socket.prototype.connect = original;
+    },
+  };
+}
+
 describe("profile chains in account 111122223333", () => {
   let env: SandboxTarget;
 
@@ -121,8 +156,76 @@ describe("profile chains in account 111122223333", () => {
     expect(assumeRoleCount(env)).toBe(before);
   });
 
+  it("C01: a three-profile loop is refused with the loop in order, zero requests at the sandbox", async () => {
+    const before = env.sandbox.stats().requests;
+    const result = await runProfile(
+      env,
+      {
+        config: [
+          "[profile andy]",
+          "role_arn = arn:aws:iam::111122223333:role/r-andy",
+          "source_profile = prod",
+          "",
+          "[profile prod]",
+          "role_arn = arn:aws:iam::111122223333:role/r-prod",
+          "source_profile = dev",
+          "",
+          "[profile dev]",
+          "role_arn = arn:aws:iam::111122223333:role/r-dev",
+          "source_profile = andy",
+        ].join("\n"),
+      },
+      "andy",
+    );
+
+    expect(result.refused?.field).toBe("Profile");
+    expect(result.refused?.message).toContain("andy -> prod -> dev -> andy");
+    expect(result.outcome).toBeUndefined();
+    expect(env.sandbox.stats().requests).toBe(before);
+  });
+
+  it("C03: both sources is refused naming the profile and both keys; no fallback", async () => {
+    // Valid sandbox keys in the environment: a tool that skipped the role and fell back to
+    // them would succeed here, and be counted at the sandbox.
+    const saved = [process.env.AWS_ACCESS_KEY_ID, process.env.AWS_SECRET_ACCESS_KEY] as const;
+    process.env.AWS_ACCESS_KEY_ID = "AKIAEXAMPLEDEV000001";
+    process.env.AWS_SECRET_ACCESS_KEY = "made-up-secret-1";
+    const before = env.sandbox.stats().requests;
+    try {
+      const result = await runProfile(
+        env,
+        {
+          config: [
+            "[profile both]",
+            "role_arn = arn:aws:iam::111122223333:role/target",
+            "source_profile = base",
+            "credential_source = Environment",
+            "",
+            "[profile base]",
+            "aws_access_key_id = AKIAEXAMPLEBASE00001",
+            "aws_secret_access_key = made-up-secret-2",
+          ].join("\n"),
+        },
+        "both",
+      );
+
+      expect(result.refused?.field).toBe("Profile");
+      expect(result.refused?.message).toContain('"both"');
+      expect(result.refused?.message).toContain("source_profile");
+      expect(result.refused?.message).toContain("credential_source");
+      expect(result.outcome).toBeUndefined();
+      expect(env.sandbox.stats().requests).toBe(before);
+    } finally {
+      if (saved[0] === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      else process.env.AWS_ACCESS_KEY_ID = saved[0];
+      if (saved[1] === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+      else process.env.AWS_SECRET_ACCESS_KEY = saved[1];
+    }
+  });
+
   it("C06: every request reaches the sandbox endpoint; each hop records its region", async () => {
     const before = env.sandbox.stats();
+    const guard = guardOutboundConnections();
     const result = await runProfile(
       env,
       {
@@ -142,9 +245,11 @@ describe("profile chains in account 111122223333", () => {
         ].join("\n"),
       },
       "target",
-    );
+    ).finally(() => guard.restore());
     const after = env.sandbox.stats();
 
+    // No host but loopback was even dialled (a kept-alive socket may mean none was).
+    expect(guard.hosts.filter((host) => !LOOPBACK.has(host))).toEqual([]);
     expect(result.outcome).toEqual({ status: "completed" });
     expect(result.hops?.map((hop: HopRecord) => [hop.profile, hop.region])).toEqual([
       ["target", "ap-southeast-1"],
