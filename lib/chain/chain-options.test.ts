@@ -131,6 +131,7 @@ describe("startChain with profile files", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.field).toBe("Profile");
+    expect(result.error.message).toContain('"both"');
     expect(result.error.message).toContain("source_profile");
     expect(result.error.message).toContain("credential_source");
     expect(result.error.message).not.toContain("made-up-secret-2");
