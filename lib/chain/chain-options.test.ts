@@ -3,6 +3,22 @@ import { validateChainRequest } from "./chain-options";
 import { startChain } from "./start-chain";
 
 describe("validateChainRequest", () => {
+  const huge = "=".repeat(500_000);
+  it.each([
+    [{ mode: "pingpong", hops: "1".repeat(900_000) }, "Hops"],
+    [{ mode: "linear", durationSeconds: "9".repeat(900_000) }, "DurationSeconds"],
+    [{ mode: "linear", intervalMs: "x".repeat(900_000) }, "Interval between hops (ms)"],
+    [{ mode: "linear", sessionTags: "x".repeat(900_000) }, "Session tags"],
+    [{ mode: "linear", sessionTags: `${"k".repeat(900_000)}=v` }, "Session tags"],
+    [{ mode: "linear", sessionTags: "a=b", transitiveTagKeys: huge }, "Transitive tag keys"],
+  ])("cuts a huge input short in its message: %#", (input, field) => {
+    const result = validateChainRequest(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.field).toBe(field);
+    expect(result.error.message.length).toBeLessThan(300);
+  });
+
   it("fills defaults for a linear chain", () => {
     expect(validateChainRequest({ mode: "linear" })).toEqual({
       ok: true,

@@ -3,6 +3,8 @@
  * and the text form the hop log keeps (`Key=Value;Key2=Value2`).
  */
 
+import { quoteInput } from "@/lib/provision/field-error";
+
 export interface SessionTag {
   Key: string;
   Value: string;
@@ -33,7 +35,10 @@ export function parseSessionTags(input: unknown): Parsed<SessionTag[]> {
       if (!line.trim()) continue;
       const at = line.indexOf("=");
       if (at < 1)
-        return { ok: false, message: `needs key=value on each line; got "${line.trim()}".` };
+        return {
+          ok: false,
+          message: `needs key=value on each line; got ${quoteInput(line.trim())}.`,
+        };
       tags.push({ Key: line.slice(0, at).trim(), Value: line.slice(at + 1).trim() });
     }
   } else if (input !== undefined && input !== null) {
@@ -49,19 +54,20 @@ function checkTags(tags: SessionTag[]): Parsed<SessionTag[]> {
     if (Key.length < 1 || Key.length > KEY_MAX || !TAG_TEXT.test(Key)) {
       return {
         ok: false,
-        message: `key "${Key}" must be 1-${KEY_MAX} letters, digits, spaces or _ . : / = + - @.`,
+        message: `key ${quoteInput(Key)} must be 1-${KEY_MAX} letters, digits, spaces or _ . : / = + - @.`,
       };
     }
     if (Value.length > VALUE_MAX || !TAG_TEXT.test(Value)) {
       return {
         ok: false,
         message:
-          `value of "${Key}" must be 0-${VALUE_MAX} letters, digits, spaces ` +
+          `value of ${quoteInput(Key)} must be 0-${VALUE_MAX} letters, digits, spaces ` +
           "or _ . : / = + - @.",
       };
     }
     // STS treats tag keys case-insensitively: two spellings of one key are a duplicate.
-    if (seen.has(Key.toLowerCase())) return { ok: false, message: `repeat the key "${Key}".` };
+    if (seen.has(Key.toLowerCase()))
+      return { ok: false, message: `repeat the key ${quoteInput(Key)}.` };
     seen.add(Key.toLowerCase());
   }
   return { ok: true, value: tags };
@@ -85,7 +91,10 @@ export function parseTransitiveTagKeys(input: unknown, tags: SessionTag[]): Pars
   const tagKeys = new Set(tags.map((tag) => tag.Key.toLowerCase()));
   const missing = keys.find((key) => !tagKeys.has(key.toLowerCase()));
   if (missing !== undefined) {
-    return { ok: false, message: `names "${missing}", which is not one of the Session tags.` };
+    return {
+      ok: false,
+      message: `names ${quoteInput(missing)}, which is not one of the Session tags.`,
+    };
   }
   return { ok: true, value: keys };
 }

@@ -11,6 +11,23 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; error: FieldErr
 
 const formatNumber = (value: number) => value.toLocaleString("en-US");
 
+/** Input echoed in a message is cut to this many characters: a form can send a megabyte. */
+export const MAX_ECHO_CHARS = 40;
+
+/**
+ * What the person typed, quoted for an error message and cut short, so a huge value cannot
+ * turn one refusal into a megabyte answer (and a megabyte line on the page).
+ *
+ * @example quoteInput("x".repeat(1e6)) // "\"xxxx…\" (1,000,000 characters)"
+ */
+export function quoteInput(raw: unknown): string {
+  const text = typeof raw === "string" ? raw : JSON.stringify(raw ?? "");
+  if (typeof raw !== "string") return text.length <= MAX_ECHO_CHARS ? text : quoteInput(text);
+  if (text.length <= MAX_ECHO_CHARS) return JSON.stringify(text);
+  const cut = JSON.stringify(`${text.slice(0, MAX_ECHO_CHARS)}…`);
+  return `${cut} (${formatNumber(text.length)} characters)`;
+}
+
 /**
  * A whole number from `min` to `max`, given as a number or as the digits a form sends.
  * Text, fractions, exponents and empty strings are refused with the label and the range.
@@ -24,7 +41,7 @@ export function integerField(label: string, min: number, max: number) {
         code: "custom",
         message:
           `${label} must be a whole number from ${formatNumber(min)} to ${formatNumber(max)}; ` +
-          `got ${JSON.stringify(raw ?? "")}.`,
+          `got ${quoteInput(raw)}.`,
       });
       return z.NEVER;
     }

@@ -1,7 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { validateProvisionOptions, validateRoleSetOptions } from "./provision-options";
 
+const HUGE = "9".repeat(900_000);
+
 describe("validateProvisionOptions", () => {
+  it.each([
+    [{ count: HUGE }, "Number of roles"],
+    [{ count: "x".repeat(900_000) }, "Number of roles"],
+    [{ count: 5, prefix: "a".repeat(900_000) }, "Role name prefix"],
+  ])("cuts a huge input short in its message: %#", (input, field) => {
+    const result = validateProvisionOptions(input);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.field).toBe(field);
+    expect(result.error.message.length).toBeLessThan(300);
+    expect(result.error.message).toMatch(/…" \(900,00\d characters\)/);
+  });
+
   it("fills the form's defaults", () => {
     expect(validateProvisionOptions({})).toEqual({
       ok: true,

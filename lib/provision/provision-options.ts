@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { integerField, type Validated, validate } from "./field-error";
+import { integerField, quoteInput, type Validated, validate } from "./field-error";
 
 export const MAX_ROLES = 1_000;
 export const DEFAULT_PATH = "/rolechain/";
@@ -74,7 +74,7 @@ const provisionSchema = z
         code: "custom",
         path: ["prefix"],
         message:
-          `${PROVISION_LABELS.prefix} is too long: "${value.prefix}${value.count}" would ` +
+          `${PROVISION_LABELS.prefix} is too long: ${quoteInput(`${value.prefix}${value.count}`)} would ` +
           `exceed IAM's ${ROLE_NAME_MAX}-character role name limit.`,
       });
     }
