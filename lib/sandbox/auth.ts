@@ -147,7 +147,11 @@ function parseSigningQuery(raw: string): Record<string, string | string[]> {
   return query;
 }
 
+/** A header by its lowercase name; a name the client made up (`constructor`) is just absent. */
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  // node's headers object has Object's prototype: a signed-header list naming `constructor` or
+  // `__proto__` must not reach a function or an object there.
+  if (!Object.hasOwn(headers, name)) return undefined;
   const value = headers[name];
   return Array.isArray(value) ? value.join(",") : value;
 }

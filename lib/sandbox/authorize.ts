@@ -223,12 +223,13 @@ async function evaluateUncached(request: PolicyEvaluation): Promise<Decision> {
  */
 export function principalTagsOf(state: StsStateReader, caller: Caller): Record<string, string> {
   if (caller.kind === "user") return state.getUserTags(caller.userName);
-  const tags: Record<string, string> = {};
+  // Without a prototype: a role tag keyed `__proto__` must stay an ordinary key.
+  const tags: Record<string, string> = Object.create(null);
   const sessionKeys = new Set(Object.keys(caller.session.tags).map((key) => key.toLowerCase()));
   for (const tag of currentRoleOf(state, caller)?.tags ?? []) {
     if (!sessionKeys.has(tag.Key.toLowerCase())) tags[tag.Key] = tag.Value;
   }
-  return { ...tags, ...caller.session.tags };
+  return Object.assign(tags, caller.session.tags);
 }
 
 /** The role a session belongs to, if it still exists (a role re-created under the same name is

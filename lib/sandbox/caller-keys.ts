@@ -51,6 +51,9 @@ export function resolveKey(
       }),
     };
   }
+  // A long-term key signs alone: AWS refuses a session token sent with one (a stale
+  // AWS_SESSION_TOKEN beside new keys is the usual cause).
+  if (token !== undefined) throw new InvalidClientTokenId(INVALID_TOKEN);
   const key = state.getAccessKey(accessKeyId);
   if (key?.status !== "Active") throw new InvalidClientTokenId(INVALID_TOKEN);
   const { user } = key;

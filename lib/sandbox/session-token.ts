@@ -137,7 +137,13 @@ export function openSessionToken(
   sessionToken: string,
 ): SessionClaims {
   const token = Buffer.from(sessionToken, "base64");
-  if (token.length <= HEADER_BYTES || token[0] !== TOKEN_VERSION) {
+  // Node's base64 decoder skips characters outside the alphabet, so "!!" + a token would open
+  // as the token itself; only the exact text the sandbox issued is that token.
+  if (
+    token.length <= HEADER_BYTES ||
+    token[0] !== TOKEN_VERSION ||
+    token.toString("base64") !== sessionToken
+  ) {
     throw new InvalidClientTokenId(INVALID_TOKEN_MESSAGE);
   }
   let sealed: { k?: unknown; c?: unknown };

@@ -28,6 +28,7 @@ import {
   PackedPolicyTooLarge,
   ValidationError,
 } from "./errors";
+import { checkPolicyDocument } from "./iam-validate";
 import { readMemberList, readTagList, type Tag } from "./query";
 import { issueSessionCredentials } from "./session-token";
 
@@ -242,7 +243,8 @@ function resolveTags(caller: Caller, request: AssumeRoleRequest) {
       throw new InvalidParameterValue(StsMessages.transitiveKeyNotInTags);
     }
   }
-  const inherited: Record<string, string> = {};
+  // Without a prototype: `__proto__` is a valid tag key and must stay an ordinary key.
+  const inherited: Record<string, string> = Object.create(null);
   const inheritedKeys: string[] = [];
   if (caller.kind === "assumed-role") {
     const transitive = lower(caller.session.transitiveTagKeys);
@@ -256,7 +258,7 @@ function resolveTags(caller: Caller, request: AssumeRoleRequest) {
     }
   }
   const newTransitive = lower(request.transitiveTagKeys);
-  const tags: Record<string, string> = { ...inherited };
+  const tags: Record<string, string> = Object.assign(Object.create(null), inherited);
   const transitiveTagKeys = [...inheritedKeys];
   for (const tag of request.tags) {
     tags[tag.Key] = tag.Value;
@@ -276,11 +278,11 @@ function packedPolicySize(tags: Record<string, string>, policy: string | undefin
   );
 }
 
+/** A session policy is an identity policy: JSON, then the same grammar IAM checks. */
 function minifyPolicy(text: string): string {
   const parsed = parsePolicy(text);
-  if (parsed === undefined || typeof parsed !== "object" || parsed === null) {
-    throw new MalformedPolicyDocument(StsMessages.policyNotJson);
-  }
+  if (parsed === undefined) throw new MalformedPolicyDocument(StsMessages.policyNotJson);
+  checkPolicyDocument(text, "identity");
   return JSON.stringify(parsed);
 }
 
