@@ -75,6 +75,22 @@ describe("GET /api/runs/:id", () => {
       expect((await response.json()).error).toMatchObject({ code: "RunNotFound" });
     }
   });
+
+  it.each([
+    ["a 5,000-character id", "a".repeat(5000)],
+    ["an id with control characters", "\u0000\r\nx"],
+  ])("does not echo %s in its 404", async (_name, id) => {
+    const response = await getRun(new Request(`${BASE}/x`), ctx(id));
+    expect(response.status).toBe(404);
+    const { error } = await response.json();
+    expect(error.message).not.toContain(id);
+    expect(error.message).toMatch(/14 lowercase letters and digits/);
+  });
+
+  it("names a well-formed unknown id in its 404", async () => {
+    const response = await getRun(new Request(`${BASE}/${UNKNOWN}`), ctx(UNKNOWN));
+    expect((await response.json()).error.message).toBe(`No run with id ${UNKNOWN}.`);
+  });
 });
 
 describe("GET /api/runs/:id/hops", () => {

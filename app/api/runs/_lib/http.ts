@@ -10,8 +10,12 @@ export function jsonError(status: number, code: string, message: string, field?:
   return Response.json({ error }, { status, headers: { "cache-control": "no-store" } });
 }
 
+/** Only a well-formed id is echoed: anything else in a path may be huge or hold control bytes. */
 export function runNotFound(id: string): Response {
-  return jsonError(404, "RunNotFound", `No run with id ${id}.`);
+  const message = isRunId(id)
+    ? `No run with id ${id}.`
+    : "No run with that id: run ids are 14 lowercase letters and digits.";
+  return jsonError(404, "RunNotFound", message);
 }
 
 export interface RunRouteContext {
