@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import type { TargetKind } from "@/lib/runs/types";
 import { createStsClient } from "./clients";
 import { type LogEvent, logEvent } from "./log-event";
+import { type RetryOptions, withRetries } from "./retry";
 import { resolveTargetConfig, type TargetConfig } from "./target-config";
 
 /** What every AWS call of rolechain goes to, and as whom it starts. Holds no secret values. */
@@ -37,16 +38,19 @@ export interface ConnectTargetInput {
 }
 
 /**
- * Builds a Target by asking STS who the base credentials are (GetCallerIdentity).
- * Tests use it directly on a sandbox they started; the app goes through `getTarget`.
+ * Builds a Target by asking STS who the base credentials are (GetCallerIdentity), retrying
+ * throttling and transient faults. Tests use it directly on a sandbox they started; the app
+ * goes through `getTarget`.
  */
 export async function connectTarget(
   input: ConnectTargetInput,
   log: LogEvent = logEvent,
+  retry: RetryOptions = {},
 ): Promise<Target> {
   const sts = createStsClient(input, input.baseCredentials);
   try {
-    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    // Throttled or failing for a moment at start-up must not leave the server without a target.
+    const identity = await withRetries(() => sts.send(new GetCallerIdentityCommand({})), retry);
     const target: Target = {
       kind: input.kind,
       region: input.region,
