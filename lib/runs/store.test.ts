@@ -163,4 +163,22 @@ describe("RunStore", () => {
     expect(store.append(id, { type: "progress", data: { phase: "notice" } }).seq).toBe(2);
     expect(store.eventsAfter(id, 0, 10).map((event) => event.seq)).toEqual([1, 2]);
   });
+
+  it("refuses a file that is not a database with StoreUnavailable naming the file", () => {
+    const dataDir = makeTempDataDir();
+    const file = path.join(dataDir, "rolechain.db");
+    fs.writeFileSync(file, Buffer.alloc(100_000, 7));
+
+    let thrown: unknown;
+    try {
+      openStore(dataDir);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: "RunsError", code: "StoreUnavailable" });
+    expect((thrown as Error).message).toContain(file);
+    expect((thrown as Error).message).toContain("SQLITE_NOTADB");
+    expect((thrown as { hint?: string }).hint).toMatch(/move it aside/);
+    expect((thrown as Error).cause).toMatchObject({ code: "SQLITE_NOTADB" });
+  });
 });

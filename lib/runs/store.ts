@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { GraphModel } from "@/lib/graph/types";
+import { RunsError } from "./errors";
 import type {
   HopRecord,
   RunError,
@@ -112,6 +113,37 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_by_hop ON events (run_id, hop) WHERE hop IS NOT NULL;
 `;
 
+/**
+ * Opens (or creates) the database in WAL mode with our schema. A file that is not a database, a
+ * directory that refuses writes or a lock held too long becomes one `StoreUnavailable` error
+ * naming the file, with SQLite's own code and the error as its cause.
+ */
+function openDatabase(file: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    db.exec(SCHEMA);
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = (error as { code?: unknown } | null)?.code;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RunsError(
+      "StoreUnavailable",
+      `The run store ${file} could not be opened (${String(code ?? "unknown")}: ${reason}).`,
+      {
+        cause: error,
+        hint:
+          "Check that ROLECHAIN_DATA_DIR is writable and no other program holds the file; " +
+          "if the file is damaged, move it aside and restart (a new one is created).",
+      },
+    );
+  }
+}
+
 export function resolveDataDir(dataDir?: string): string {
   // A run-time location: tell Turbopack's file tracing not to bundle the project for it.
   return path.resolve(
@@ -133,11 +165,7 @@ export class RunStore {
     fs.mkdirSync(dir, { recursive: true });
     this.file = path.join(/*turbopackIgnore: true*/ dir, DATABASE_FILE);
     this.#now = options.now ?? (() => new Date());
-    this.#db = new Database(this.file);
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.pragma("synchronous = NORMAL");
-    this.#db.pragma("busy_timeout = 5000");
-    this.#db.exec(SCHEMA);
+    this.#db = openDatabase(this.file);
     const db = this.#db;
     this.#sql = {
       insertRun: db.prepare(
