@@ -217,6 +217,73 @@ async function evaluateUncached(request: PolicyEvaluation): Promise<Decision> {
   };
 }
 
+/** Where a policy document sits in a request: what it is checked as. */
+export type PolicyKind = "identity" | "trust" | "session";
+
+const CHECK_ACCOUNT = "123456789012";
+/** Verdicts of `policySyntaxError` by kind and text; bounded like the caches above. */
+const checkedPolicies = new Map<string, string | null>();
+
+/**
+ * What the evaluator would refuse in a policy document, or undefined when it can evaluate it.
+ * IAM refuses such documents when they are written; without this check a role would store a
+ * policy that later makes every request of its sessions an unexplained denial.
+ *
+ * The library is the judge here too: it validates the policies of every simulation, so one
+ * simulation with the document in its slot asks exactly the question evaluation will ask.
+ */
+export async function policySyntaxError(
+  text: string,
+  kind: PolicyKind,
+): Promise<string | undefined> {
+  const key = `${kind}\n${text}`;
+  const cached = checkedPolicies.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  const policy = parsePolicy(text);
+  let verdict: string | undefined = "the policy is not JSON";
+  if (policy !== undefined) {
+    const response = await runSimulation(
+      {
+        request: {
+          // A session policy counts only for a session, so only a session principal has it read.
+          principal:
+            kind === "session"
+              ? `arn:aws:sts::${CHECK_ACCOUNT}:assumed-role/policy-check/check`
+              : `arn:aws:iam::${CHECK_ACCOUNT}:user/policy-check`,
+          action: "sts:AssumeRole",
+          resource: {
+            resource: `arn:aws:iam::${CHECK_ACCOUNT}:role/policy-check`,
+            accountId: CHECK_ACCOUNT,
+          },
+          contextVariables: {},
+        },
+        identityPolicies: kind === "identity" ? [{ name: "checked", policy }] : [],
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        resourcePolicy: kind === "trust" ? policy : undefined,
+        sessionPolicy: kind === "session" ? policy : undefined,
+      },
+      { simulationMode: "Strict" },
+    );
+    const errors =
+      response.resultType !== "error"
+        ? []
+        : kind === "identity"
+          ? (response.errors.identityPolicyErrors?.checked ?? [])
+          : kind === "trust"
+            ? (response.errors.resourcePolicyErrors ?? [])
+            : (response.errors.sessionPolicyErrors ?? []);
+    const first = errors[0];
+    verdict = first === undefined ? undefined : `${first.path}: ${first.message}`;
+  }
+  checkedPolicies.set(key, verdict ?? null);
+  if (checkedPolicies.size > POLICY_CACHE_LIMIT) {
+    const oldest = checkedPolicies.keys().next().value;
+    if (oldest !== undefined) checkedPolicies.delete(oldest);
+  }
+  return verdict;
+}
+
 /**
  * Principal tags as AWS puts them in `aws:PrincipalTag/*`: a user's IAM tags; for a session,
  * the role's IAM tags overridden (ignoring case) by the session's tags.

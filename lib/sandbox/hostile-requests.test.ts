@@ -94,7 +94,7 @@ describe("signatures and keys", () => {
 });
 
 describe("tag keys named like Object's own properties", () => {
-  it("carries a transitive session tag __proto__ down the chain (it cannot be overridden)", async () => {
+  it("carries a transitive session tag __proto__ down the chain, not overridable", async () => {
     await createRole("proto-next");
     const session = await sessionOf("plain", {
       Tags: [{ Key: "__proto__", Value: "blue" }],
@@ -149,12 +149,69 @@ describe("tag keys named like Object's own properties", () => {
   });
 });
 
+/** Policies that are JSON with the right top-level shape but wrong types deeper down. */
+const MISTYPED = (extra: object): Array<[string, string]> => [
+  ["an Action that is a number", doc({ Effect: "Allow", Action: 5, Resource: "*", ...extra })],
+  [
+    "an Action of nested arrays",
+    doc({ Effect: "Allow", Action: [["*"]], Resource: "*", ...extra }),
+  ],
+  ["a Resource that is an object", doc({ Effect: "Allow", Action: "*", Resource: {}, ...extra })],
+  [
+    "a condition value of nested arrays",
+    doc({
+      Effect: "Allow",
+      Action: "*",
+      Resource: "*",
+      Condition: { StringEquals: { "aws:username": [["a"]] } },
+      ...extra,
+    }),
+  ],
+  ["an unknown statement key", doc({ Effect: "Allow", Action: "*", Resource: "*", Foo: 1 })],
+];
+
+describe("policies that are JSON but not policies", () => {
+  it.each(MISTYPED({}))(
+    "PutRolePolicy refuses %s: MalformedPolicyDocument, not a role that silently denies",
+    async (_label, policy) => {
+      const error = await sdkError(() =>
+        t.iam.send(
+          new PutRolePolicyCommand({
+            RoleName: "plain",
+            PolicyName: "bad",
+            PolicyDocument: policy,
+          }),
+        ),
+      );
+      expect([error.status, error.code]).toEqual([400, "MalformedPolicyDocument"]);
+    },
+  );
+
+  it.each([
+    [
+      "a Principal AWS that is a number",
+      doc({ Effect: "Allow", Principal: { AWS: 5 }, Action: "sts:AssumeRole" }),
+    ],
+    [
+      "an unknown principal type",
+      doc({ Effect: "Allow", Principal: { Foo: "x" }, Action: "sts:AssumeRole" }),
+    ],
+    ["an Action that is a number", doc({ Effect: "Allow", Principal: { AWS: "*" }, Action: 5 })],
+  ])("CreateRole refuses a trust policy with %s: MalformedPolicyDocument", async (_l, trust) => {
+    const error = await sdkError(() =>
+      t.iam.send(new CreateRoleCommand({ RoleName: "bad-trust", AssumeRolePolicyDocument: trust })),
+    );
+    expect([error.status, error.code]).toEqual([400, "MalformedPolicyDocument"]);
+  });
+});
+
 describe("session policies", () => {
   it.each([
     ["an array", "[]"],
     ["nested arrays", `${"[".repeat(500)}${"]".repeat(500)}`],
     ["an object without Statement", '{"a":1}'],
     ["a statement without Effect", '{"Statement":[{"Action":"*","Resource":"*"}]}'],
+    ...MISTYPED({}),
   ])("refuses %s as a session policy: MalformedPolicyDocument", async (_label, policy) => {
     const error = await sdkError(() =>
       t.sts.send(

@@ -8,7 +8,7 @@ import { requireRoleAuthorized } from "./iam-roles";
 import {
   Constraints,
   checkDuplicateTagKeys,
-  checkPolicyDocument,
+  checkPolicyGrammar,
   LIMITS,
   policySize,
 } from "./iam-validate";
@@ -29,7 +29,7 @@ export const putRolePolicy: IamHandler = async (ctx, params) => {
   if (params.PolicyDocument !== undefined) c.policyText(document, "policyDocument");
   c.check();
   const role = await requireRoleAuthorized(ctx, "PutRolePolicy", roleName);
-  checkPolicyDocument(document, "identity");
+  await checkPolicyGrammar(document, "identity");
   const others = ctx.state
     .listRolePolicies(role.roleId)
     .filter((policy) => policy.policyName !== policyName)

@@ -5,7 +5,7 @@ import { type IamContext, type IamHandler, requireRole, roleArn, toRoleXml } fro
 import {
   Constraints,
   checkDuplicateTagKeys,
-  checkPolicyDocument,
+  checkPolicyGrammar,
   LIMITS,
   policySize,
 } from "./iam-validate";
@@ -13,8 +13,8 @@ import { newRoleId } from "./ids";
 import { readTagList } from "./query";
 
 /** Checks a trust policy's text, grammar and the 2048-character quota. */
-export function checkTrustPolicy(document: string): void {
-  checkPolicyDocument(document, "trust");
+export async function checkTrustPolicy(document: string): Promise<void> {
+  await checkPolicyGrammar(document, "trust");
   if (policySize(document) > LIMITS.trustPolicyQuota) {
     throw new LimitExceeded(`Cannot exceed quota for ACLSizePerRole: ${LIMITS.trustPolicyQuota}`);
   }
@@ -43,7 +43,7 @@ export const createRole: IamHandler = async (ctx, params) => {
   c.check();
   checkDuplicateTagKeys(tags.map((tag) => tag.Key));
   await ctx.authorize("CreateRole", roleArn(ctx, path, roleName));
-  checkTrustPolicy(trust);
+  await checkTrustPolicy(trust);
   const existing = ctx.state.getRoleByName(roleName);
   if (existing) throw new EntityAlreadyExists(`Role with name ${roleName} already exists.`);
   if (ctx.state.countRoles() >= ctx.roleQuota) {
@@ -121,7 +121,7 @@ export const updateAssumeRolePolicy: IamHandler = async (ctx, params) => {
   if (params.PolicyDocument !== undefined) c.policyText(document, "policyDocument");
   c.check();
   const role = await requireRoleAuthorized(ctx, "UpdateAssumeRolePolicy", roleName);
-  checkTrustPolicy(document);
+  await checkTrustPolicy(document);
   ctx.state.updateAssumeRolePolicy(role.roleId, document);
   return undefined;
 };

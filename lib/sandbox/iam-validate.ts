@@ -2,6 +2,7 @@
  * IAM's input rules, with AWS's codes and texts. Constraint failures are collected per request
  * and reported together, as AWS does ("2 validation errors detected: ...; ...").
  */
+import { type PolicyKind, policySyntaxError } from "./authorize";
 import { InvalidInput, MalformedPolicyDocument, ValidationError } from "./errors";
 import type { QueryParams, Tag } from "./query";
 
@@ -161,6 +162,22 @@ export function checkDuplicateTagKeys(keys: string[]): void {
       );
     }
     seen.add(folded);
+  }
+}
+
+/**
+ * The full grammar check of a policy about to be stored or used: the shape rules below, then
+ * the evaluator's own validation (types of Action, Resource, Principal, condition values,
+ * unknown keys), so nothing is stored that evaluation would later refuse.
+ */
+export async function checkPolicyGrammar(document: string, kind: PolicyKind): Promise<void> {
+  checkPolicyDocument(document, kind === "trust" ? "trust" : "identity");
+  const error = await policySyntaxError(document, kind);
+  if (error !== undefined) {
+    // The detail stays in the cause (for the server log); the caller sees AWS's text.
+    throw Object.assign(new MalformedPolicyDocument("Syntax errors in policy."), {
+      cause: new Error(error),
+    });
   }
 }
 

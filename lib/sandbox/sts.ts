@@ -28,7 +28,7 @@ import {
   PackedPolicyTooLarge,
   ValidationError,
 } from "./errors";
-import { checkPolicyDocument } from "./iam-validate";
+import { checkPolicyGrammar } from "./iam-validate";
 import { readMemberList, readTagList, type Tag } from "./query";
 import { issueSessionCredentials } from "./session-token";
 
@@ -279,10 +279,10 @@ function packedPolicySize(tags: Record<string, string>, policy: string | undefin
 }
 
 /** A session policy is an identity policy: JSON, then the same grammar IAM checks. */
-function minifyPolicy(text: string): string {
+async function minifyPolicy(text: string): Promise<string> {
   const parsed = parsePolicy(text);
   if (parsed === undefined) throw new MalformedPolicyDocument(StsMessages.policyNotJson);
-  checkPolicyDocument(text, "identity");
+  await checkPolicyGrammar(text, "session");
   return JSON.stringify(parsed);
 }
 
@@ -324,7 +324,8 @@ export async function assumeRole(
   const request = readRequest(params);
   checkArnShape(request.roleArn);
   const { tags, transitiveTagKeys } = resolveTags(caller, request);
-  const sessionPolicy = request.policy === undefined ? undefined : minifyPolicy(request.policy);
+  const sessionPolicy =
+    request.policy === undefined ? undefined : await minifyPolicy(request.policy);
 
   const chained = caller.kind === "assumed-role";
   if (chained && request.durationSeconds > CHAINED_MAX_SECONDS) {
