@@ -93,6 +93,23 @@ describe("signatures and keys", () => {
   });
 });
 
+describe("query strings that do not decode", () => {
+  it.each([
+    ["a session token", "X-Amz-Security-Token=SECRET-TOKEN-TEXT%ZZ"],
+    ["a policy", "Policy=SECRET-TOKEN-TEXT%E0%A4"],
+    ["a parameter name", "SECRET-TOKEN-TEXT%ZZ=1"],
+  ])(
+    "answers a bad escape in %s with MalformedQueryString that does not echo it",
+    async (_l, q) => {
+      const res = await fetch(`${t.sandbox.url}/?Action=GetCallerIdentity&${q}`);
+      const body = await res.text();
+      expect(res.status).toBe(400);
+      expect(/<Code>([^<]*)<\/Code>/.exec(body)?.[1]).toBe("MalformedQueryString");
+      expect(body).not.toContain("SECRET-TOKEN-TEXT");
+    },
+  );
+});
+
 describe("tag keys named like Object's own properties", () => {
   it("carries a transitive session tag __proto__ down the chain, not overridable", async () => {
     await createRole("proto-next");

@@ -7,14 +7,29 @@ import { MalformedQueryString, ValidationError } from "./errors";
 /** Flat form fields. Created without a prototype so a field named `__proto__` is just a field. */
 export type QueryParams = Record<string, string>;
 
-function decodeFormComponent(text: string): string {
+/** How much of a parameter name an error may quote. */
+const SHOWN_NAME_CHARS = 64;
+
+/**
+ * Decodes one form component. `where` names it for the error, which never quotes the text
+ * itself: a value may be a session token or a secret.
+ */
+function decodeFormComponent(text: string, where: () => string): string {
   try {
     return decodeURIComponent(text.replace(/\+/g, " "));
   } catch (cause) {
-    throw Object.assign(new MalformedQueryString(`Invalid percent-encoding in "${text}".`), {
+    throw Object.assign(new MalformedQueryString(`Invalid percent-encoding in ${where()}.`), {
       cause,
     });
   }
+}
+
+/** A parameter name fit to quote: decoded, printable ASCII only, and short. */
+function shownName(name: string): string {
+  const printable = name.replace(/[^\x20-\x7e]/g, "?");
+  return printable.length > SHOWN_NAME_CHARS
+    ? `${printable.slice(0, SHOWN_NAME_CHARS)}…`
+    : printable;
 }
 
 /**
@@ -24,11 +39,19 @@ function decodeFormComponent(text: string): string {
 export function parseQueryParams(text: string): QueryParams {
   const params: QueryParams = Object.create(null);
   if (text.length === 0) return params;
+  let position = 0;
   for (const pair of text.split("&")) {
+    position += 1;
     if (pair.length === 0) continue;
     const eq = pair.indexOf("=");
-    const key = decodeFormComponent(eq === -1 ? pair : pair.slice(0, eq));
-    params[key] = eq === -1 ? "" : decodeFormComponent(pair.slice(eq + 1));
+    const key = decodeFormComponent(
+      eq === -1 ? pair : pair.slice(0, eq),
+      () => `the name of parameter ${position}`,
+    );
+    params[key] =
+      eq === -1
+        ? ""
+        : decodeFormComponent(pair.slice(eq + 1), () => `the value of ${shownName(key)}`);
   }
   return params;
 }
