@@ -152,7 +152,8 @@ describe("profile chains in account 111122223333", () => {
     const result = await runProfile(env, { config: C02_CONFIG }, "dev");
 
     expect(result.refused?.field).toBe("Profile");
-    expect(result.refused?.message).toMatch(/dev/);
+    expect(result.refused?.message).toContain("dev -> dev");
+    expect(result.outcome).toBeUndefined();
     expect(assumeRoleCount(env)).toBe(before);
   });
 
@@ -330,6 +331,7 @@ describe("profile chains in account 444455556666", () => {
       [0, "role1", "ok"],
       [1, "role2", "ok"],
     ]);
+    expect(result.hops?.[0]?.fromArn).toBe("arn:aws:iam::444455556666:user/role0");
     expect(result.hops?.[1]?.fromArn).toBe(result.hops?.[0]?.toArn);
     expect(result.hops?.[1]?.toArn).toMatch(/^arn:aws:sts::444455556666:assumed-role\/hop2\//);
   });

@@ -122,6 +122,11 @@ describe("runChain against the sandbox", () => {
       "1 hour session limit for roles assumed by role chaining",
     );
     expect(failed.hint).toBe(HINTS.chainedDuration);
+    // Plain words beside AWS's text, not a copy of it: the limit, the number, the way out.
+    expect(failed.hint).not.toBe(failed.errorMessage);
+    expect(failed.hint).toMatch(/one hour/);
+    expect(failed.hint).toMatch(/3600/);
+    expect(failed.hint).toContain("Retry chained hops at 3600 s");
     expect(outcome).toMatchObject({
       status: "failed",
       error: { code: "ValidationError", hint: HINTS.chainedDuration },
