@@ -1,6 +1,6 @@
 /** IAM role actions: CreateRole, GetRole, ListRoles, DeleteRole, UpdateAssumeRolePolicy. */
 import type { RoleRecord } from "./contracts";
-import { DeleteConflict, EntityAlreadyExists, LimitExceeded, ValidationError } from "./errors";
+import { DeleteConflict, LimitExceeded, ValidationError } from "./errors";
 import { type IamContext, type IamHandler, requireRole, roleArn, toRoleXml } from "./iam-context";
 import {
   Constraints,
@@ -44,11 +44,6 @@ export const createRole: IamHandler = async (ctx, params) => {
   checkDuplicateTagKeys(tags.map((tag) => tag.Key));
   await ctx.authorize("CreateRole", roleArn(ctx, path, roleName));
   await checkTrustPolicy(trust);
-  const existing = ctx.state.getRoleByName(roleName);
-  if (existing) throw new EntityAlreadyExists(`Role with name ${roleName} already exists.`);
-  if (ctx.state.countRoles() >= ctx.roleQuota) {
-    throw new LimitExceeded(`Cannot exceed quota for RolesPerAccount: ${ctx.roleQuota}`);
-  }
   const role: RoleRecord = {
     accountId: ctx.state.accountId,
     roleName,
@@ -61,7 +56,8 @@ export const createRole: IamHandler = async (ctx, params) => {
     createDate: ctx.now,
     tags,
   };
-  ctx.state.insertRole(role);
+  // Checks the name and the quota and inserts in one transaction (see SandboxState.insertRole).
+  ctx.state.insertRole(role, ctx.roleQuota);
   return { Role: toRoleXml(role, true) };
 };
 

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { RoleRecord, StsStateReader, UserRecord } from "./contracts";
+import { EntityAlreadyExists, LimitExceeded } from "./errors";
 import { newMasterKey, newSecretAccessKey, newUserAccessKeyId, newUserId } from "./ids";
 import type { Tag } from "./query";
 
@@ -203,7 +204,27 @@ export class SandboxState implements StsStateReader {
     return this.q.roleCount.get()?.n ?? 0;
   }
 
-  insertRole(role: RoleRecord): void {
+  /**
+   * Inserts a role unless its name (ignoring case) is taken or the account already holds
+   * `quota` roles. The checks and the insert are one write transaction (BEGIN IMMEDIATE), so
+   * two sandboxes on one data dir cannot both create a name or both pass the quota.
+   * Throws `EntityAlreadyExists` or `LimitExceeded` with IAM's texts.
+   */
+  insertRole(role: RoleRecord, quota: number): void {
+    this.db
+      .transaction(() => {
+        if (this.q.role.get(role.roleName)) {
+          throw new EntityAlreadyExists(`Role with name ${role.roleName} already exists.`);
+        }
+        if (this.countRoles() >= quota) {
+          throw new LimitExceeded(`Cannot exceed quota for RolesPerAccount: ${quota}`);
+        }
+        this.insertRoleRow(role);
+      })
+      .immediate();
+  }
+
+  private insertRoleRow(role: RoleRecord): void {
     this.q.insertRole.run(
       role.roleName,
       role.roleId,
