@@ -46,7 +46,9 @@ describe("profile names that are Object's own property names", () => {
     (name) => {
       const result = resolveProfileChain(
         {
-          config: `[profile ${name}]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = ${name}-keys\n`,
+          config:
+            `[profile ${name}]\nrole_arn = arn:aws:iam::123456789012:role/r\n` +
+            `source_profile = ${name}-keys\n`,
           credentials: `[${name}-keys]\n${KEYS}`,
         },
         name,
@@ -70,6 +72,21 @@ describe("ten thousand profiles in one loop", () => {
     if (result.ok) return;
     expect(result.error.code).toBe("ProfileLoop");
     expect(result.error.loop?.length).toBe(10_001);
+    // The whole loop is in `loop`; the sentence a person reads stays a sentence.
+    expect(result.error.message.length).toBeLessThan(400);
+    expect(result.error.message).toContain("p0 -> p1 -> ");
+    expect(result.error.message).toContain("-> p9999 -> p0");
+    expect(result.error.message).toContain("10,000 profiles");
+  });
+
+  it("names a short loop in full", () => {
+    const short =
+      "[profile a]\nsource_profile = b\nrole_arn = arn:aws:iam::1:role/a\n" +
+      "[profile b]\nsource_profile = a\nrole_arn = arn:aws:iam::1:role/b\n";
+    const result = resolveProfileChain({ config: short }, "a");
+    expect(result.ok || result.error.message).toBe(
+      'Profile "a" loops: a -> b -> a. No AssumeRole was made.',
+    );
   });
 
   it("is drawn as one loop over every profile", () => {

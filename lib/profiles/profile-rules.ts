@@ -166,8 +166,21 @@ export function sourceNotFound(profile: AwsProfile, source: string): ProfileErro
 }
 
 /** A loop in order, first name repeated at the end; `from` is the profile whose chain hit it. */
+/** Profiles named at each end of a long loop in its message; `loop` always holds them all. */
+const LOOP_ENDS_SHOWN = 5;
+
+/** `a -> b -> a`; a long loop as its first and last few profiles and how many there are. */
+function describeLoop(loop: string[]): string {
+  if (loop.length <= 2 * LOOP_ENDS_SHOWN + 1) return loop.join(" -> ");
+  const distinct = (loop.length - 1).toLocaleString("en-US");
+  return (
+    `${loop.slice(0, LOOP_ENDS_SHOWN).join(" -> ")} -> … -> ` +
+    `${loop.slice(-LOOP_ENDS_SHOWN).join(" -> ")} (${distinct} profiles)`
+  );
+}
+
 export function loopError(from: string, loop: string[]): ProfileError {
-  const path = loop.join(" -> ");
+  const path = describeLoop(loop);
   const start = loop[0] ?? from;
   const message =
     start === from
