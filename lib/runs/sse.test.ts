@@ -5,6 +5,7 @@ import {
   createEventStream,
   type EventStreamOptions,
   type EventStreamTimers,
+  KEEP_ALIVE_COMMENT,
   parseLastEventId,
 } from "./sse";
 import { RunStore } from "./store";
@@ -195,6 +196,22 @@ describe("SSE event stream", () => {
     const chunks: string[] = [];
     for (let i = 0; i < 2; i++) chunks.push(decoder.decode((await reader.read()).value));
     expect(chunks).toContain(": keep-alive\n\n");
+    await reader.cancel();
+    run.finish();
+  });
+
+  it("queues no more keep-alives while the client reads nothing", async () => {
+    const run = await openRun();
+    const manual = manualTimers();
+    const reader = stream(run.id, null, { timers: manual.timers }).getReader();
+    for (let tick = 0; tick < 1000; tick++) manual.fire();
+
+    const decoder = new TextDecoder();
+    const chunks: string[] = [];
+    for (let i = 0; i < 3; i++) chunks.push(decoder.decode((await reader.read()).value));
+    expect(chunks[0]).toBe("retry: 2000\n\n");
+    expect(chunks.filter((chunk) => chunk === KEEP_ALIVE_COMMENT).length).toBeLessThanOrEqual(1);
+    expect(chunks[2]).toMatch(/^id: 1\nevent: status\n/);
     await reader.cancel();
     run.finish();
   });

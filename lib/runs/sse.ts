@@ -184,7 +184,11 @@ export function createEventStream(
         signal.addEventListener("abort", onAbort);
         controller.enqueue(encoder.encode(`retry: ${options.retryMs ?? RETRY_MS}\n\n`));
         keepAlive = timers.setInterval(() => {
-          if (mode !== "closed") controller.enqueue(encoder.encode(KEEP_ALIVE_COMMENT));
+          // A client that has not read what is queued needs no keep-alive: without this check
+          // a body nobody reads (and nobody cancels) would grow by one comment per tick.
+          if (mode !== "closed" && (controller.desiredSize ?? 0) >= 0) {
+            controller.enqueue(encoder.encode(KEEP_ALIVE_COMMENT));
+          }
         }, options.keepAliveMs ?? KEEP_ALIVE_MS);
       },
       async pull(controller) {

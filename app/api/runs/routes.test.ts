@@ -1,8 +1,8 @@
 import { parse } from "csv-parse/sync";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { getRunRegistry } from "@/lib/runs/registry";
 import { makeHop, makeTempDataDir, pingPongHops } from "@/lib/runs/test-fixtures";
-import { GET as getEvents } from "./[id]/events/route";
+import { GET as getEvents, HEAD as headEvents } from "./[id]/events/route";
 import { GET as getGraph } from "./[id]/graph/route";
 import { GET as getHops } from "./[id]/hops/route";
 import { GET as getCsv } from "./[id]/hops.csv/route";
@@ -156,6 +156,22 @@ describe("GET /api/runs/:id/events", () => {
       ctx(runId),
     );
     expect([...(await response.text()).matchAll(/^id: (\d+)$/gm)].map((m) => m[1])).toEqual(["9"]);
+  });
+
+  it("answers HEAD with the stream's headers and opens no stream", async () => {
+    const registry = getRunRegistry();
+    const reads = vi.spyOn(registry, "eventsAfter");
+    const subscribes = vi.spyOn(registry, "subscribe");
+    const response = await headEvents(new Request(`${BASE}/${runId}/events`), ctx(runId));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(response.body).toBeNull();
+    expect(reads).not.toHaveBeenCalled();
+    expect(subscribes).not.toHaveBeenCalled();
+    reads.mockRestore();
+    subscribes.mockRestore();
+    const unknown = await headEvents(new Request(`${BASE}/${UNKNOWN}/events`), ctx(UNKNOWN));
+    expect(unknown.status).toBe(404);
   });
 
   it("refuses a malformed ?lastEventId= with a 400 naming it", async () => {

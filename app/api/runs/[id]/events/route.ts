@@ -23,11 +23,23 @@ export async function GET(request: Request, ctx: RunRouteContext): Promise<Respo
 
   const header = parseLastEventId(request.headers.get("last-event-id"));
   const stream = createEventStream(run.id, header ?? query.lastEventId, request.signal);
-  return new Response(stream, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-    },
-  });
+  return new Response(stream, { headers: EVENT_STREAM_HEADERS });
 }
+
+/**
+ * The headers alone. Without this Next answers HEAD by running GET and dropping the body
+ * without cancelling it: each HEAD on a live run left a bus subscription and a keep-alive
+ * timer queueing comments nobody reads (about 40 kB a request, until the run ended).
+ */
+export async function HEAD(_request: Request, ctx: RunRouteContext): Promise<Response> {
+  const run = await findRun(ctx);
+  if (run instanceof Response) return run;
+
+  return new Response(null, { headers: EVENT_STREAM_HEADERS });
+}
+
+const EVENT_STREAM_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+};
