@@ -6,7 +6,7 @@ import { createHopCsvStream } from "./csv";
 import { RunsError } from "./errors";
 import { maskAccessKeyId } from "./mask";
 import { createRunIdFactory } from "./run-id";
-import { isOtherProcessAlive, RunStore } from "./store";
+import { RunStore } from "./store";
 import type {
   HopRecord,
   RunError,
@@ -129,7 +129,7 @@ class ServerRunRegistry implements RunRegistry {
     this.#sleep = options.sleep ?? sleepMs;
     this.#store.recoverInterrupted(
       (run, events) => foldEvents(events, run.graph ?? undefined),
-      options.isProcessAlive ?? isOtherProcessAlive,
+      options.isProcessAlive,
     );
   }
 

@@ -1,8 +1,9 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { foldEvents } from "@/lib/graph/fold";
-import { RunStore, SERVER_STOPPED } from "./store";
+import { isOtherProcessAlive, RunStore, SERVER_STOPPED } from "./store";
 import { makeHop, makeTempDataDir } from "./test-fixtures";
 
 const dirs: string[] = [];
@@ -180,5 +181,39 @@ describe("RunStore", () => {
     expect((thrown as Error).message).toContain("SQLITE_NOTADB");
     expect((thrown as { hint?: string }).hint).toMatch(/move it aside/);
     expect((thrown as Error).cause).toMatchObject({ code: "SQLITE_NOTADB" });
+  });
+
+  describe("after a restart, a run's old pid", () => {
+    const children: ChildProcess[] = [];
+    afterEach(() => {
+      for (const child of children.splice(0)) child.kill("SIGKILL");
+    });
+
+    /** A live process that opens `file` (or nothing) and waits to be killed. */
+    async function liveProcess(file?: string): Promise<number> {
+      const script = `${file ? `require("fs").openSync(${JSON.stringify(file)}, "r");` : ""}
+        console.log("ready"); setInterval(() => {}, 1000);`;
+      const child = spawn(process.execPath, ["-e", script], {
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      children.push(child);
+      await new Promise<void>((resolve) => child.stdout?.once("data", () => resolve()));
+      return child.pid ?? -1;
+    }
+
+    it.skipIf(!fs.existsSync("/proc/self/fd"))(
+      "now used by a process without the database counts as dead",
+      async () => {
+        const store = openStore();
+        const stranger = await liveProcess();
+        expect(isOtherProcessAlive(stranger, store.file)).toBe(false);
+      },
+    );
+
+    it("held by a process with the database open counts as alive", async () => {
+      const store = openStore();
+      const server = await liveProcess(store.file);
+      expect(isOtherProcessAlive(server, store.file)).toBe(true);
+    });
   });
 });

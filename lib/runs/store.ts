@@ -225,7 +225,7 @@ export class RunStore {
   /** Runs left `running` by a dead process become `interrupted`; returns their ids. */
   recoverInterrupted(
     fold: (run: StoredRun, events: Iterable<RunEvent>) => GraphModel,
-    isProcessAlive: (pid: number) => boolean = isOtherProcessAlive,
+    isProcessAlive: (pid: number) => boolean = (pid) => isOtherProcessAlive(pid, this.file),
   ): string[] {
     const rows = this.#sql.runningRuns.all() as { id: string; pid: number | null }[];
     const recovered: string[] = [];
@@ -372,16 +372,42 @@ function toEvent(row: EventRow): RunEvent {
 }
 
 /**
- * A run marked `running` by this very process cannot be live when a new store opens (the old
- * handle is gone), so the current pid counts as dead; any other pid is asked with signal 0.
+ * Whether the server that marked a run `running` may still be running it. This very process
+ * cannot be (the old handle is gone). Another pid must exist (signal 0) and, where /proc can
+ * tell (Linux), hold the database open: after a restart in a container the old server's pid
+ * often belongs to some other process, and the run must not stay `running` for ever.
  */
-export function isOtherProcessAlive(pid: number): boolean {
+export function isOtherProcessAlive(pid: number, databaseFile?: string): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: it exists but belongs to someone else, so it is alive.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  if (databaseFile === undefined) return true;
+  return holdsFile(pid, databaseFile) ?? true;
+}
+
+/** Whether `pid` has `file` open, read from /proc; undefined where that cannot be known. */
+function holdsFile(pid: number, file: string): boolean | undefined {
+  let fds: string[];
+  let target: string;
+  try {
+    fds = fs.readdirSync(`/proc/${pid}/fd`);
+    target = fs.realpathSync(file);
+  } catch {
+    // No /proc (macOS), or another user's process: fall back to "it exists".
+    return undefined;
+  }
+  return fds.some((fd) => readLink(`/proc/${pid}/fd/${fd}`) === target);
+}
+
+function readLink(link: string): string | undefined {
+  try {
+    return fs.readlinkSync(link);
+  } catch {
+    // The descriptor closed between listing and reading: it holds nothing.
+    return undefined;
   }
 }
