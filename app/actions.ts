@@ -28,6 +28,7 @@ export async function provisionRoles(form: FormData): Promise<ActionResult> {
       count: text(form, "count"),
       path: text(form, "path"),
       prefix: text(form, "prefix"),
+      maxSessionDuration: text(form, "maxSessionDuration") || undefined,
     }),
   );
 }

@@ -9,7 +9,7 @@ import { ProgressMeter } from "./progress-meter";
 import { useHydrated } from "./use-hydrated";
 import { isFinished, useRunStream } from "./use-run-stream";
 
-const LABELS = ["Number of roles", "Role path", "Role name prefix"];
+const LABELS = ["Number of roles", "Role path", "Role name prefix", "Maximum session duration"];
 
 export interface ProvisionFormProps {
   /** Managed roles on the target under the default path and prefix, when known. */
@@ -86,6 +86,15 @@ export function ProvisionForm({ managedRoles, initialRunId = null }: ProvisionFo
           name="prefix"
           defaultValue="rolechain-"
           error={error}
+        />
+        <Field
+          label="Maximum session duration"
+          id="provision-max-session"
+          name="maxSessionDuration"
+          defaultValue="3600"
+          inputMode="numeric"
+          error={error}
+          help="Seconds, 3600 to 43200. Chained hops stay capped at 3600."
         />
         <FormError error={error} labels={LABELS} />
         <div className="row">
