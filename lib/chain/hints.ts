@@ -7,6 +7,10 @@ export const HINTS = {
     "Role chaining limits every session to one hour: when temporary role credentials assume " +
     "another role, AWS refuses a DurationSeconds above 3600, whatever the role's " +
     "MaxSessionDuration says. Ask for 3600 or less, or turn on 'Retry chained hops at 3600 s'.",
+  roleMaxDuration:
+    "This role grants sessions of at most its MaxSessionDuration (3600 s unless raised, up to " +
+    "43200). Ask for less, or provision the roles with a larger 'Maximum session duration'. " +
+    "Chained hops stay capped at 3600 s either way.",
   verificationMismatch:
     "GetCallerIdentity with the new credentials named a different identity than AssumeRole " +
     "returned: the endpoint is not behaving like STS.",

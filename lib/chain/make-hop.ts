@@ -233,6 +233,15 @@ function isChainedDurationError(error: unknown, input: AssumeRoleCommandInput, f
   );
 }
 
+/** A first hop (not chained) asking for more than the role's MaxSessionDuration allows. */
+function isRoleMaxDurationError(error: unknown, input: AssumeRoleCommandInput, from: Identity) {
+  return (
+    errorCodeOf(error) === "ValidationError" &&
+    !from.isRoleSession &&
+    (input.DurationSeconds ?? 0) > CHAINED_LIMIT_SECONDS
+  );
+}
+
 /**
  * Calls until success. Retries transient errors, and AccessDenied on a role younger than a
  * minute (IAM propagation); `retryNow` may fix the input and ask for an immediate retry.
@@ -289,7 +298,11 @@ function stoppedWhileRetrying(error: unknown): HopFailure {
 
 function toHopFailure(thrown: unknown, input: AssumeRoleCommandInput, from: Identity): HopFailure {
   if (thrown instanceof HopFailure) return thrown;
-  const hint = isChainedDurationError(thrown, input, from) ? HINTS.chainedDuration : undefined;
+  const hint = isChainedDurationError(thrown, input, from)
+    ? HINTS.chainedDuration
+    : isRoleMaxDurationError(thrown, input, from)
+      ? HINTS.roleMaxDuration
+      : undefined;
   return new HopFailure(errorCodeOf(thrown), errorMessageOf(thrown), hint, false, {
     cause: thrown,
   });

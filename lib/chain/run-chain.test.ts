@@ -136,6 +136,28 @@ describe("runChain against the sandbox", () => {
     expect(firstExpiry).toBeGreaterThan(7000 * 1000);
   });
 
+  it("C05: explains a first hop asking more than the role's MaxSessionDuration", async () => {
+    const short = { count: 2, path: "/short/", prefix: "short-", maxSessionDuration: 3600 };
+    expect(await provisionRoles(env.target, short, createMemorySink())).toEqual({
+      status: "completed",
+    });
+
+    const { outcome, hops } = await run({
+      mode: "linear",
+      hops: 1,
+      path: short.path,
+      prefix: short.prefix,
+      durationSeconds: 7200,
+    });
+
+    expect(hops.map((hop) => [hop.hop, hop.status, hop.errorCode])).toEqual([
+      [0, "error", "ValidationError"],
+    ]);
+    expect(hops[0]?.errorMessage).toContain("MaxSessionDuration");
+    expect(hops[0]?.hint).toBe(HINTS.roleMaxDuration);
+    expect(outcome).toMatchObject({ status: "failed", error: { hint: HINTS.roleMaxDuration } });
+  });
+
   it("C05: with the option on, retries the chained hop at 3600 after a notice", async () => {
     const { outcome, hops, progress } = await run({
       mode: "linear",

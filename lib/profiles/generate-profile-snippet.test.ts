@@ -35,6 +35,13 @@ describe("generateProfileSnippet", () => {
     expect(snippet).not.toMatch(/aws_secret_access_key|aws_access_key_id/);
   });
 
+  it("suggests no bare aws CLI command, and warns where some CLIs send chained calls", () => {
+    const snippet = generateProfileSnippet({ roles: roles(2), baseProfile: "base" });
+
+    expect(snippet).not.toMatch(/^#.*\baws sts\b/m);
+    expect(snippet).toContain("public STS endpoint whatever --endpoint-url says");
+  });
+
   it("round trips: 101 generated profiles plus base keys resolve to 101 hops in order", () => {
     const config = generateProfileSnippet({
       roles: roles(101),

@@ -94,7 +94,9 @@ export function generateProfileSnippet(options: GenerateProfileSnippetOptions): 
       `from "${baseProfile}" to "${last}".`,
     "# Paste into ~/.aws/config. Your base keys stay yours: put them under",
     `# [${baseProfile}] in ~/.aws/credentials. This snippet holds no secret.`,
-    `# Try it: aws sts get-caller-identity --profile ${last}`,
+    `# Resolve "${last}" in rolechain's Profiles mode. Careful with the aws CLI: some`,
+    "# versions (Debian's 2.9 among them) send the AssumeRole calls of a source_profile",
+    "# chain to AWS's public STS endpoint whatever --endpoint-url says.",
   ];
   let source = baseProfile;
   for (const { roleName, roleArn } of roles) {
