@@ -30,17 +30,32 @@ export interface StartAppServerOptions {
 
 /** A free TCP port on loopback, as the OS hands one out. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("no port"));
-      });
-    });
-  });
+  const [port] = await freePorts(1);
+  if (port === undefined) throw new Error("no port");
+  return port;
+}
+
+/**
+ * `count` distinct free loopback ports: all are held open together before any is released, so
+ * the OS cannot hand the same one out twice (it readily reuses a port just closed).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(0, "127.0.0.1", () => {
+            const address = server.address();
+            if (address && typeof address === "object") resolve(address.port);
+            else reject(new Error("no port"));
+          });
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 export async function tempDataDir(label: string): Promise<string> {
@@ -54,7 +69,10 @@ export async function tempDataDir(label: string): Promise<string> {
  */
 export async function startAppServer(options: StartAppServerOptions = {}): Promise<AppServer> {
   const dataDir = options.dataDir ?? (await tempDataDir("app"));
-  const port = options.port ?? (await freePort());
+  // The embedded sandbox gets a port of its own: with port 0 it starts (in Next's
+  // instrumentation) before Next listens, and could be handed the port just picked for Next.
+  const [nextPort, sandboxPort] = await freePorts(2);
+  const port = options.port ?? (nextPort as number);
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
@@ -65,6 +83,7 @@ export async function startAppServer(options: StartAppServerOptions = {}): Promi
         ...process.env,
         ROLECHAIN_TARGET: "sandbox",
         ROLECHAIN_DATA_DIR: dataDir,
+        ROLECHAIN_SANDBOX_PORT: String(sandboxPort),
         AWS_EC2_METADATA_DISABLED: "true",
         NEXT_TELEMETRY_DISABLED: "1",
         ...options.env,
