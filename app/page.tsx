@@ -27,12 +27,19 @@ export default async function DashboardPage({
   const asked = typeof run === "string" && registry.get(run)?.kind === "chain" ? run : null;
   const recent = registry.list(20);
   const newestChain = recent.find((summary) => summary.kind === "chain")?.id ?? null;
+  const chainRunId = asked ?? newestChain;
+  const chainSummary = chainRunId ? registry.get(chainRunId) : undefined;
+  // The page opens on what the server knows (status, hops, graph), not on "loading" with 0 hops.
+  const initialChainRun = chainSummary
+    ? { summary: chainSummary, graph: registry.graph(chainSummary.id) }
+    : null;
   // A provisioning still at work after a reload keeps its progress bar.
   const liveProvision =
     recent.find((summary) => summary.kind !== "chain" && summary.status === "running")?.id ?? null;
   return (
     <Dashboard
-      initialChainRunId={asked ?? newestChain}
+      initialChainRunId={chainRunId}
+      initialChainRun={initialChainRun}
       initialProvisionRunId={liveProvision}
       managedRoles={await countManagedRoles()}
     />

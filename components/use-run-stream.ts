@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { emptyGraph, GraphFolder } from "@/lib/graph/fold";
 import type { GraphModel } from "@/lib/graph/types";
 import type {
@@ -18,6 +18,12 @@ import { toRunEvent } from "./to-run-event";
 export const RECENT_HOPS = 500;
 const NOTICES_KEPT = 6;
 const EVENT_TYPES = ["hop", "progress", "status"] as const;
+/**
+ * A run with at most this many events is replayed from its first event, so retry notices sent
+ * before the page looked (a short run often ends before the page loads it) are still shown.
+ * Longer runs follow from the folded graph: their notices show from then on.
+ */
+const NOTICE_REPLAY_EVENTS = 5000;
 
 /** A retry or notice progress event, with its sequence number as a stable key. */
 export type Notice = ProgressData & { seq: number };
@@ -48,6 +54,25 @@ const initialState = (): RunLiveState => ({
   loadError: null,
 });
 
+/** What the server already knew when it rendered the page, so the view does not start empty. */
+export interface InitialRun {
+  summary: RunSummary;
+  graph: GraphModel;
+}
+
+/** The state to show first: the server's summary and graph when they are this run's. */
+function seedState(runId: string | null, initial: InitialRun | null): RunLiveState {
+  const state = initialState();
+  if (!runId || initial?.summary.id !== runId || initial.summary.kind !== "chain") return state;
+  return {
+    ...state,
+    summary: initial.summary,
+    status: initial.summary.status,
+    error: initial.summary.error,
+    graph: initial.graph,
+  };
+}
+
 export function isFinished(status: RunStatus | null): boolean {
   return status !== null && status !== "running";
 }
@@ -57,11 +82,16 @@ export function isFinished(status: RunStatus | null): boolean {
  * it runs) follows `/api/runs/:id/events` after the graph's `lastSeq`. Events are folded into
  * mutable state outside React and published at most once per animation frame.
  */
-export function useRunStream(runId: string | null): RunLiveState {
-  const [state, setState] = useState<RunLiveState>(initialState);
+export function useRunStream(
+  runId: string | null,
+  initial: InitialRun | null = null,
+): RunLiveState {
+  const [state, setState] = useState<RunLiveState>(() => seedState(runId, initial));
+  // Only the first render's seed matters; a later run id starts from its own loads.
+  const seed = useRef(initial);
 
   useEffect(() => {
-    setState(initialState());
+    setState(seedState(runId, seed.current));
     if (!runId) return;
 
     let disposed = false;
@@ -98,7 +128,17 @@ export function useRunStream(runId: string | null): RunLiveState {
 
     const onEvent = (message: MessageEvent<string>) => {
       const event = toRunEvent(runId, message);
-      if (!event || event.seq <= folder.lastSeq) return;
+      if (!event) return;
+      if (event.seq <= folder.lastSeq) {
+        // Replayed from before the folded graph: only its notices are new to us.
+        if (event.type === "progress" && isNotice(event.data)) {
+          pushBounded(live.notices, { ...event.data, seq: event.seq }, NOTICES_KEPT);
+          schedule();
+        } else if (event.type === "status" && isFinished(event.data.status)) {
+          source?.close();
+        }
+        return;
+      }
       folder.apply(event);
       if (event.type === "hop") pushBounded(live.recent, event.data, RECENT_HOPS);
       else if (event.type === "progress") applyProgress(live, event.data, event.seq);
@@ -141,6 +181,7 @@ export function useRunStream(runId: string | null): RunLiveState {
           // stream closes after the final status.
           live.summary = summary;
           live.status = summary.status === "running" ? "running" : null;
+          live.error = summary.error;
           schedule();
           follow(0);
           return;
@@ -162,7 +203,8 @@ export function useRunStream(runId: string | null): RunLiveState {
           live.recent = toHopPage<HopRecord>(page).slice(-RECENT_HOPS);
         }
         schedule();
-        if (summary.status === "running") follow(graph.lastSeq);
+        const replay = graph.lastSeq <= NOTICE_REPLAY_EVENTS;
+        if (summary.status === "running" || replay) follow(replay ? 0 : graph.lastSeq);
       } catch (error) {
         live.loadError = messageOf(error);
         schedule();
@@ -180,8 +222,12 @@ export function useRunStream(runId: string | null): RunLiveState {
   return state;
 }
 
+function isNotice(data: ProgressData): boolean {
+  return data.phase === "retry" || data.phase === "notice";
+}
+
 function applyProgress(live: RunLiveState, data: ProgressData, seq: number): void {
-  if (data.phase === "retry" || data.phase === "notice") {
+  if (isNotice(data)) {
     pushBounded(live.notices, { ...data, seq }, NOTICES_KEPT);
   } else {
     live.progress = data;
