@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { findLast, formatDuration, formatMs, percentile } from "./run-figures";
+import {
+  describeExpiry,
+  describeHopRecords,
+  findLast,
+  formatDuration,
+  formatMs,
+  percentile,
+} from "./run-figures";
 
 describe("percentile", () => {
   it.each([
@@ -49,5 +56,34 @@ describe("findLast", () => {
     ];
     expect(findLast(hops, (hop) => hop.ok)?.n).toBe(3);
     expect(findLast(hops, () => false)).toBeUndefined();
+  });
+});
+
+describe("describeHopRecords", () => {
+  it.each([
+    { records: 0, lastHop: -1, expected: "0" },
+    { records: 1, lastHop: 0, expected: "1 (hops 0–0)" },
+    { records: 101, lastHop: 100, expected: "101 (hops 0–100)" },
+    { records: 1_000_001, lastHop: 1_000_000, expected: "1,000,001 (hops 0–1,000,000)" },
+  ])("says $expected for $records records up to hop $lastHop", ({ records, lastHop, expected }) => {
+    expect(describeHopRecords(records, lastHop)).toBe(expected);
+  });
+});
+
+describe("describeExpiry", () => {
+  const expiresAt = Date.parse("2026-12-04T18:28:10.000Z");
+  it.each([
+    { now: expiresAt - 3_600_000, live: true, expected: "3600 s" },
+    { now: expiresAt - 3_599_001, live: true, expected: "3599 s" },
+    { now: expiresAt - 999, live: true, expected: "expired" },
+    { now: expiresAt + 5_000, live: true, expected: "expired" },
+    { now: expiresAt - 60_000, live: false, expected: "at 18:28:10 UTC" },
+    { now: expiresAt + 60_000, live: false, expected: "expired 18:28:10 UTC" },
+  ])("live=$live, $expected", ({ now, live, expected }) => {
+    expect(describeExpiry(expiresAt, now, live)).toBe(expected);
+  });
+
+  it("says nothing without an expiration", () => {
+    expect(describeExpiry(Number.NaN, 0, true)).toBe("—");
   });
 });

@@ -31,3 +31,27 @@ export function findLast<T>(list: T[], test: (item: T) => boolean): T | undefine
   }
   return undefined;
 }
+
+/**
+ * The hop count for people. Records are numbered from 0, so a 100-hop linear run has 101 records:
+ * naming the range keeps "101" from looking like an off-by-one.
+ */
+export function describeHopRecords(records: number, lastHop: number): string {
+  const count = records.toLocaleString("en-US");
+  if (records === 0 || lastHop < 0) return count;
+  return `${count} (hops 0–${lastHop.toLocaleString("en-US")})`;
+}
+
+/**
+ * When the newest credentials expire: whole seconds left (floored) while the run is live; the
+ * UTC time once it has ended, since a finished run's figures should not keep moving.
+ */
+export function describeExpiry(expiresAt: number, now: number, live: boolean): string {
+  if (Number.isNaN(expiresAt)) return "—";
+  if (!live) {
+    const time = `${new Date(expiresAt).toISOString().slice(11, 19)} UTC`;
+    return expiresAt > now ? `at ${time}` : `expired ${time}`;
+  }
+  const seconds = Math.floor((expiresAt - now) / 1000);
+  return seconds > 0 ? `${seconds} s` : "expired";
+}

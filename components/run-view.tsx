@@ -37,8 +37,9 @@ export function RunViewBody({
   const running = status === "running";
   // The graph moves every frame; the log and the figures are read, so 4 updates a second.
   const recent = useThrottled(state.recent, READ_MS);
-  const hopCount = useThrottled(graph.lastHop + 1, READ_MS);
+  // Figures and the hop log read one throttled graph, so their counts change together.
   const figuresGraph = useThrottled(graph, READ_MS);
+  const hopCount = figuresGraph.lastHop + 1;
   return (
     <article className="panel" aria-label={`Run ${runId}`}>
       <div className="run-head">
