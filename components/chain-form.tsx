@@ -108,7 +108,11 @@ export function ChainForm({ liveRunId, onStarted }: ChainFormProps) {
         {mode === "profiles" && <ProfileInputs error={error} />}
         <FormError error={error} labels={LABELS} />
         <div className="row">
-          <button type="submit" disabled={!hydrated || pending || liveRunId !== null}>
+          <button
+            type="submit"
+            disabled={!hydrated || pending || liveRunId !== null}
+            aria-describedby={liveRunId ? "start-chain-why" : undefined}
+          >
             Start chain
           </button>
           {liveRunId && (
@@ -118,6 +122,11 @@ export function ChainForm({ liveRunId, onStarted }: ChainFormProps) {
           )}
           {stopping && liveRunId && (
             <span className="muted">Stopping after the hop in flight…</span>
+          )}
+          {liveRunId && !stopping && (
+            <span id="start-chain-why" className="muted">
+              A chain is running: stop it or wait for it to end to start another.
+            </span>
           )}
         </div>
       </form>

@@ -8,12 +8,18 @@ export interface ProgressMeterProps {
   unit: string;
   status: RunStatus | null;
   error: RunError | null;
+  /** Words while the run works and its total is not known yet, e.g. "Listing managed roles…". */
+  waiting?: string;
 }
 
 /** A progress bar with its counts in words, and the run's end state. */
-export function ProgressMeter({ label, done, total, unit, status, error }: ProgressMeterProps) {
+export function ProgressMeter(props: ProgressMeterProps) {
+  const { label, done, total, unit, status, error, waiting } = props;
   const percent = total > 0 ? Math.min(100, (done / total) * 100) : 0;
-  const words = `${done} of ${total} ${unit}`;
+  const words =
+    waiting && total === 0 && (status === null || status === "running")
+      ? waiting
+      : `${done} of ${total} ${unit}`;
   return (
     <div className="progress">
       <div
@@ -27,7 +33,7 @@ export function ProgressMeter({ label, done, total, unit, status, error }: Progr
       >
         <div className="progress-fill" style={{ width: `${percent}%` }} />
       </div>
-      <div className="progress-label">
+      <div className="progress-label" data-status={status ?? "loading"}>
         {words}
         {status ? ` · ${status}` : ""}
       </div>

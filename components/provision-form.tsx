@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useState, useTransition } from "react";
 import type { ActionResult } from "@/app/actions";
 import { provisionRoles, teardownRoles } from "@/app/actions";
+import { describeTeardown, type RoleSet } from "./describe-teardown";
 import { Field, type FieldError, FormError } from "./field";
 import { ProgressMeter } from "./progress-meter";
 import { useHydrated } from "./use-hydrated";
@@ -24,6 +25,8 @@ export function ProvisionForm({ managedRoles, initialRunId = null }: ProvisionFo
   const formRef = useRef<HTMLFormElement>(null);
   const [error, setError] = useState<FieldError | null>(null);
   const [runId, setRunId] = useState<string | null>(initialRunId);
+  /** The role set a pressed `Tear down roles` would delete, until confirmed or cancelled. */
+  const [confirming, setConfirming] = useState<RoleSet | null>(null);
   const [pending, startTransition] = useTransition();
   const run = useRunStream(runId);
   const hydrated = useHydrated();
@@ -40,11 +43,22 @@ export function ProvisionForm({ managedRoles, initialRunId = null }: ProvisionFo
     if (!form) return;
     const data = new FormData(form);
     setError(null);
+    setConfirming(null);
     startTransition(async () => {
       const result = await action(data);
-      if ("error" in result) setError(result.error);
-      else setRunId(result.runId);
+      if ("error" in result) {
+        setError(result.error);
+        // The previous run's progress under the new error read as the outcome of this submission.
+        setRunId(null);
+      } else setRunId(result.runId);
     });
+  };
+
+  const askTeardown = () => {
+    const form = formRef.current;
+    if (!form) return;
+    const data = new FormData(form);
+    setConfirming({ path: formText(data, "path"), prefix: formText(data, "prefix") });
   };
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -101,15 +115,28 @@ export function ProvisionForm({ managedRoles, initialRunId = null }: ProvisionFo
           <button type="submit" disabled={working}>
             Provision roles
           </button>
-          <button
-            type="button"
-            className="danger"
-            disabled={working}
-            onClick={() => submit(teardownRoles)}
-          >
+          <button type="button" className="danger" disabled={working} onClick={askTeardown}>
             Tear down roles
           </button>
         </div>
+        {confirming && (
+          <fieldset className="confirm" aria-label="Confirm tear down">
+            <p>{describeTeardown(confirming, managedRoles)}</p>
+            <div className="row">
+              <button
+                type="button"
+                className="danger"
+                disabled={working}
+                onClick={() => submit(teardownRoles)}
+              >
+                Confirm tear down
+              </button>
+              <button type="button" className="secondary" onClick={() => setConfirming(null)}>
+                Cancel
+              </button>
+            </div>
+          </fieldset>
+        )}
       </form>
       {runId && (
         <ProgressMeter
@@ -119,8 +146,14 @@ export function ProvisionForm({ managedRoles, initialRunId = null }: ProvisionFo
           unit={kind === "teardown" ? "roles deleted" : "roles ready"}
           status={run.status}
           error={run.error}
+          waiting={kind === "teardown" ? "Listing managed roles…" : undefined}
         />
       )}
     </section>
   );
+}
+
+function formText(data: FormData, name: string): string {
+  const value = data.get(name);
+  return typeof value === "string" ? value : "";
 }
