@@ -6,6 +6,7 @@ import { ProvisionForm } from "./provision-form";
 import { RunViewBody } from "./run-view";
 import { RunsList } from "./runs-list";
 import { type InitialRun, useRunStream } from "./use-run-stream";
+import { useThrottled } from "./use-throttled";
 
 export interface DashboardProps {
   /** The chain run to show first: `?run=` or the newest chain run. */
@@ -22,6 +23,8 @@ export function Dashboard(props: DashboardProps) {
   const [chainRunId, setChainRunId] = useState(initialChainRunId);
   const run = useRunStream(chainRunId, initialChainRun);
   const liveRef = useRef<HTMLDivElement>(null);
+  // The runs table shows the followed run's count at the pace of the run figures (250 ms).
+  const hopRecords = useThrottled(run.graph.hops, 250);
   const [started, setStarted] = useState(0);
 
   // After `Start chain` the run view may be off screen (Options or Profiles open): bring it in.
@@ -41,7 +44,9 @@ export function Dashboard(props: DashboardProps) {
       <div>
         <ProvisionForm managedRoles={managedRoles} initialRunId={initialProvisionRunId} />
         <ChainForm liveRunId={run.status === "running" ? chainRunId : null} onStarted={onStarted} />
-        <RunsList />
+        <RunsList
+          followed={chainRunId ? { id: chainRunId, status: run.status, hopRecords } : null}
+        />
       </div>
       <div ref={liveRef} className="live-run">
         {chainRunId ? (

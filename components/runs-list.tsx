@@ -4,9 +4,15 @@ import Link from "next/link";
 import useSWR from "swr";
 import type { RunSummary } from "@/lib/runs/types";
 import { fetchJson } from "./fetch-json";
+import { type FollowedRun, withFollowed } from "./with-followed";
+
+export interface RunsListProps {
+  refreshMs?: number;
+  followed?: FollowedRun | null;
+}
 
 /** Past and live runs, newest first, each linking to its page. */
-export function RunsList({ refreshMs = 2000 }: { refreshMs?: number }) {
+export function RunsList({ refreshMs = 2000, followed = null }: RunsListProps) {
   const { data, error } = useSWR<RunSummary[]>("/api/runs", fetchJson, {
     refreshInterval: refreshMs,
   });
@@ -26,24 +32,27 @@ export function RunsList({ refreshMs = 2000 }: { refreshMs?: number }) {
               <th scope="col">Run</th>
               <th scope="col">Kind</th>
               <th scope="col">Status</th>
-              <th scope="col">Hops</th>
+              <th scope="col">Hop records</th>
               <th scope="col">Started</th>
             </tr>
           </thead>
           <tbody>
-            {data.map((run) => (
-              <tr key={run.id}>
-                <td>
-                  <Link href={`/runs/${run.id}`} className="mono">
-                    {run.id}
-                  </Link>
-                </td>
-                <td>{typeof run.params.mode === "string" ? run.params.mode : run.kind}</td>
-                <td>{run.status}</td>
-                <td>{run.kind === "chain" ? run.hops.toLocaleString("en-US") : ""}</td>
-                <td title={run.startedAt}>{new Date(run.startedAt).toLocaleTimeString()}</td>
-              </tr>
-            ))}
+            {data.map((polled) => {
+              const run = withFollowed(polled, followed);
+              return (
+                <tr key={run.id}>
+                  <td>
+                    <Link href={`/runs/${run.id}`} className="mono">
+                      {run.id}
+                    </Link>
+                  </td>
+                  <td>{typeof run.params.mode === "string" ? run.params.mode : run.kind}</td>
+                  <td>{run.status}</td>
+                  <td>{run.kind === "chain" ? run.hops.toLocaleString("en-US") : ""}</td>
+                  <td title={run.startedAt}>{new Date(run.startedAt).toLocaleTimeString()}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
