@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { type AppServer, startAppServer, tempDataDir } from "./support/app-server";
-import { provisionRoles, runStatus, startChain } from "./support/dashboard";
+import { graphCounts, provisionRoles, runStatus, startChain } from "./support/dashboard";
 
 let app: AppServer | undefined;
 let dataDir = "";
@@ -52,6 +52,10 @@ test("a finished run's figures stand still; the page opens on the server's summa
   const icon = await page.request.get(`${app.url}/icon.svg`);
   expect(icon.status()).toBe(200);
 
+  const consoleErrors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(message.text());
+  });
   await page.goto(app.url);
   await provisionRoles(page, 3);
   await startChain(page, { mode: "Linear", hops: 2 });
@@ -68,4 +72,36 @@ test("a finished run's figures stand still; the page opens on the server's summa
   const html = await (await page.request.get(page.url())).text();
   expect(html).toMatch(/Status: (<!-- -->)?completed/);
   expect(html).toContain("3 (hops 0–2)");
+  // Reloaded onto the server's summary and graph: hydrates cleanly, and no favicon 404.
+  await page.reload();
+  await expect(page.getByLabel("Run figures")).toContainText("3 (hops 0–2)");
+  const runId = new URL(page.url()).searchParams.get("run") ?? "";
+  const row = page.getByRole("table", { name: "Runs" }).getByRole("row").filter({ hasText: runId });
+  await expect(row.getByRole("cell")).toHaveText([runId, "linear", "completed", "3", /:/]);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("during a run Start chain says why it is disabled, and a reload opens on the live run", async ({
+  page,
+}) => {
+  dataDir = await tempDataDir("ui");
+  app = await startAppServer({ dataDir });
+  await page.goto(app.url);
+  await provisionRoles(page, 2);
+  await startChain(page, { mode: "Ping-pong", hops: 100_000, intervalMs: 5 });
+  // Options open push `Start chain` down the page: the live view is brought into view.
+  await expect(page.getByRole("heading", { name: /^Run \S+ \(pingpong/ })).toBeInViewport();
+  await expect.poll(async () => (await graphCounts(page)).hops).toBeGreaterThan(5);
+
+  const start = page.getByRole("button", { name: "Start chain" });
+  await expect(start).toBeDisabled();
+  await expect(start).toHaveAccessibleDescription(/A chain is running/);
+
+  const html = await (await page.request.get(page.url())).text();
+  expect(html).toMatch(/Status: (<!-- -->)?running/);
+  await page.reload();
+  await expect(page.getByText("Status: running")).toBeVisible();
+  await page.getByRole("button", { name: "Stop" }).click();
+  await expect(page.getByText("Status: stopped")).toBeVisible();
+  await expect(start).toBeEnabled();
 });
