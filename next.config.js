@@ -5,6 +5,9 @@ const nextConfig = {
   // Responses are event streams and CSV downloads: compression would buffer them.
   compress: false,
   poweredByHeader: false,
+  // `next dev` would otherwise write an AGENTS.md into the project on every start.
+  agentRules: false,
+  experimental: { agentUpgrade: false },
 };
 
 module.exports = nextConfig;
