@@ -1,15 +1,14 @@
 import "server-only";
+import { maskAccessKeyId as maskRaw } from "@/lib/aws/mask-access-key-id";
 
 const MASKED = /^[A-Z0-9]{4}…[A-Z0-9]{4}$/;
 
 /**
- * Masks an access key id as `ASIA…WXYZ` (first 4 + "…" + last 4). Already-masked and empty
- * values pass through; anything too short to mask safely becomes "…".
+ * The store's guard on every hop it keeps: masks an access key id as `ASIA…WXYZ` with lib/aws's
+ * rule, but lets an already-masked id through unchanged (masking it again would give "…").
  *
- * @example maskAccessKeyId("ASIAEXAMPLE1234WXYZ") // "ASIA…WXYZ"
+ * @example maskAccessKeyId("ASIA…WXYZ") // "ASIA…WXYZ"
  */
 export function maskAccessKeyId(value: string): string {
-  if (value === "" || MASKED.test(value)) return value;
-  if (value.length < 12) return "…";
-  return `${value.slice(0, 4)}…${value.slice(-4)}`;
+  return MASKED.test(value) ? value : maskRaw(value);
 }
